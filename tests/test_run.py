@@ -1,0 +1,50 @@
+"""Runs and sweeps: the summaries, the record, period-2 detection."""
+import numpy as np
+
+from ndgm import losses, optim, problems, run
+
+
+def test_summaries_at_each_recorded_step():
+    loss = losses.ToyLasso(lam1=1.0)
+    beta0 = np.array([0.5, -0.25, 0.0, 2e-6])
+    res = run.run(loss, optim.make("gd", 0.1), beta0, 3, record=tuple(run.SUMMARIES), tau=1e-5, trajectory=True)
+    np.testing.assert_array_equal(res.steps, [0, 1, 2, 3])
+    for t in range(4):
+        b = res.trajectory[t]
+        np.testing.assert_allclose(res["loss"][t], np.abs(b).sum())
+        np.testing.assert_allclose(res["l1"][t], np.abs(b).sum())
+        np.testing.assert_allclose(res["linf"][t], np.abs(b).max())
+        assert res["small"][t] == np.mean(np.abs(b) < 1e-5)
+        assert res["zeros"][t] == np.mean(b == 0)
+    assert res["zeros"][0] == 0.25               # the exact zero stays zero under NDGM (eq. 11)
+    np.testing.assert_array_equal(res.tail, res.trajectory[1:])
+
+
+def test_every_thins_the_record_but_keeps_the_last_step():
+    res = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.01), np.ones(3), 10, every=4)
+    np.testing.assert_array_equal(res.steps, [0, 4, 8, 10])
+    assert res["l1"].shape == (4,)
+
+
+def test_sweep_axes_and_shapes():
+    beta0 = problems.starts(range(4), 10)
+    res = run.sweep(losses.ToyLasso, "gd", [0.1, 1.0, 10.0], [0.01, 0.1], beta0, 50, record=("l1",))
+    assert res.axes == ("lam1", "lr", "seed")
+    assert res["l1"].shape == (51, 3, 2, 4)
+    assert res.beta.shape == (3, 2, 4, 10)
+
+
+def test_sweep_over_a_data_problem():
+    p = problems.general_lasso(seed=0, n=10, p=30)
+    res = run.sweep(lambda lam: losses.GeneralLasso(p.Z, p.y, lam), "prox", [0.01, 0.1], [0.05],
+                    p.beta0[None], 500, record=("zeros",))
+    assert res.final("zeros").shape == (2, 1, 1)
+    assert res.final("zeros")[1, 0, 0] > res.final("zeros")[0, 0, 0]   # more λ1, more exact zeros
+
+
+def test_period_two_detection():
+    toy = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.1), problems.starts(0, 5)[0], 200, record=())
+    assert toy.period_two()
+    quad = losses.LeastSquares(np.eye(2), np.ones(2))
+    converging = run.run(quad, optim.make("gd", 0.5), np.zeros(2), 200, record=())
+    assert not converging.period_two()
