@@ -1,16 +1,16 @@
 """Test-session set-up: the book's MyST pages become notebooks beside themselves for nbmake.
 
 nbmake runs a notebook with its own folder as the working directory, and collects only .ipynb
-files. Before collection (and before xdist starts its workers) every `book/*.md` page is written
+files. Before collection (and before xdist starts its workers) every page of _toc.yml is written
 as `book/<page>.nbmake.ipynb`, so that `pytest --nbmake book` executes each page with book/ as its
 working directory; the copies are removed when the session ends. The book build ignores them.
 """
-from pathlib import Path
-
 import jupytext
 import nbformat
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
+from book_toc import ROOT, toc_pages
+
+BOOK = ROOT / "book"
 SUFFIX = ".nbmake.ipynb"
 
 
@@ -23,7 +23,8 @@ def pytest_configure(config):
         return
     for stale in page_notebooks():
         stale.unlink()
-    for page in sorted(BOOK.glob("*.md")):
+    for name in toc_pages():
+        page = ROOT / f"{name}.md"
         nbformat.write(jupytext.read(page), page.with_name(page.stem + SUFFIX))
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ndgm import losses
-from ndgm.kinks import autodiff_at_kinks
+from ndgm.kinks import autodiff_at_kinks, markdown_table
 
 
 def test_autodiff_answers_depend_on_how_the_function_is_written():
@@ -24,3 +24,10 @@ def test_ndgm_uses_the_abs_and_relu_conventions():
     relu = losses.ReluRegression(np.ones((1, 1)), np.array([-1.0]))   # fit (y - relu(β))², y = -1
     # d/dβ at β = 0 is -2(y - 0) relu'(0) = 2 relu'(0)
     assert relu.grad(np.zeros(1))[0] == 2 * rows["torch.relu(x)"]
+
+
+def test_markdown_table_has_one_row_per_kink():
+    rows = autodiff_at_kinks()
+    table = markdown_table(rows).splitlines()
+    assert len(table) == 2 + len(rows)
+    assert "`torch.maximum(x, 0)` | 0 | $[0, 1]$ | 0.5 |" in "\n".join(table)

@@ -48,3 +48,13 @@ def test_period_two_detection():
     quad = losses.LeastSquares(np.eye(2), np.ones(2))
     converging = run.run(quad, optim.make("gd", 0.5), np.zeros(2), 200, record=())
     assert not converging.period_two()
+
+
+def test_record_at_chosen_iterations():
+    marks = run.log_marks(1000, 20)
+    assert marks[0] == 0 and marks[-1] == 1000 and np.all(np.diff(marks) > 0)
+    res = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.01), np.ones(3), 1000, at=[0, 10, 500])
+    np.testing.assert_array_equal(res.steps, [0, 10, 500])
+    np.testing.assert_allclose(res["l1"][:2], [3.0, 2.7])
+    full = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.01), np.ones(3), 1000)
+    np.testing.assert_array_equal(res["l1"], full["l1"][[0, 10, 500]])

@@ -40,6 +40,10 @@ Z, Y = np.ones((3, 4)), np.zeros(3)
     (lambda: run.run(losses.ToyLasso(1.0), "gd", np.ones(3), 5), "rule must be an ndgm.optim.Rule"),
     (lambda: run.sweep(losses.ToyLasso, "gd", [1.0], [0.1], np.ones(3), 5), "beta0 must be a 2-dimensional array"),
     (lambda: run.sweep(losses.ToyLasso, "gd", [-1.0], [0.1], np.ones((1, 3)), 5), r"lam1 must lie in \[0, inf\)"),
+    (lambda: run.run(losses.ToyLasso(1.0), optim.make("gd", 0.1), np.ones(3), 5, at=[0, 6]),
+     r"at must be increasing integers between 0 and steps \(5\)"),
+    (lambda: run.run(losses.ToyLasso(1.0), optim.make("gd", 0.1), np.ones(3), 5, at=[2, 1]), "at must be increasing"),
+    (lambda: run.log_marks(10, 1), "count must be an integer >= 2"),
     (lambda: problems.starts([], 3), "seeds must name at least one seed"),
     (lambda: problems.general_lasso(p=0), "p must be an integer >= 1"),
 ])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class Kink:
     """One function written one way, at a point where it has no derivative."""
 
-    function: str         # the maths
+    function: str         # the maths, in LaTeX
     code: str             # how it is written in PyTorch
     point: float
     left: float           # one-sided derivatives: the subdifferential (of a convex piece) is [left, right]
@@ -29,13 +29,13 @@ def _cases():
         return torch.zeros_like(x)
 
     return [
-        ("|x|", "x.abs()", lambda x: x.abs(), 0.0, -1.0, 1.0),
-        ("|x|", "torch.stack([x, -x]).max()", lambda x: torch.stack([x, -x]).max(), 0.0, -1.0, 1.0),
-        ("|x|", "(x * x).sqrt()", lambda x: (x * x).sqrt(), 0.0, -1.0, 1.0),
-        ("max(0, x)", "torch.relu(x)", torch.relu, 0.0, 0.0, 1.0),
-        ("max(0, x)", "torch.maximum(x, 0)", lambda x: torch.maximum(x, zero(x)), 0.0, 0.0, 1.0),
-        ("max(0, x)", "x.clamp(min=0)", lambda x: x.clamp(min=0), 0.0, 0.0, 1.0),
-        ("max(0, x)", "torch.where(x > 0, x, 0)", lambda x: torch.where(x > 0, x, 0.0), 0.0, 0.0, 1.0),
+        (r"\lvert x \rvert", "x.abs()", lambda x: x.abs(), 0.0, -1.0, 1.0),
+        (r"\lvert x \rvert", "torch.stack([x, -x]).max()", lambda x: torch.stack([x, -x]).max(), 0.0, -1.0, 1.0),
+        (r"\lvert x \rvert", "(x * x).sqrt()", lambda x: (x * x).sqrt(), 0.0, -1.0, 1.0),
+        (r"\max(0, x)", "torch.relu(x)", torch.relu, 0.0, 0.0, 1.0),
+        (r"\max(0, x)", "torch.maximum(x, 0)", lambda x: torch.maximum(x, zero(x)), 0.0, 0.0, 1.0),
+        (r"\max(0, x)", "x.clamp(min=0)", lambda x: x.clamp(min=0), 0.0, 0.0, 1.0),
+        (r"\max(0, x)", "torch.where(x > 0, x, 0)", lambda x: torch.where(x > 0, x, 0.0), 0.0, 0.0, 1.0),
     ]
 
 
@@ -49,3 +49,11 @@ def autodiff_at_kinks() -> list[Kink]:
         f(x).backward()
         rows.append(Kink(function, code, point, left, right, float(x.grad)))
     return rows
+
+
+def markdown_table(rows: list[Kink]) -> str:
+    """The kinks as a MyST table: function, code, subdifferential at the point, autograd's answer."""
+    lines = ["| function | written as | point | subdifferential | autograd returns |", "|---|---|---|---|---|"]
+    lines += [f"| ${k.function}$ | `{k.code}` | {k.point:g} | $[{k.left:g}, {k.right:g}]$ | {k.torch_grad:g} |"
+              for k in rows]
+    return "\n".join(lines)

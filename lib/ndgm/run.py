@@ -57,12 +57,27 @@ def recorded_steps(steps: int, every: int) -> np.ndarray:
     return marks if marks[-1] == steps else np.append(marks, steps)
 
 
-def run(loss: Loss, rule: optim.Rule, beta0, steps: int, *, record=("loss", "l1"), every: int = 1,
+def log_marks(steps: int, count: int) -> np.ndarray:
+    """About `count` iteration numbers from 0 to `steps`, evenly spaced on a log scale (for `run(at=...)`)."""
+    steps, count = validation.count("steps", steps), validation.count("count", count, minimum=2)
+    return np.unique(np.concatenate([[0], np.geomspace(1, steps, count - 1).round().astype(int)]))
+
+
+def _checked_marks(at, steps):
+    marks = np.asarray(at)
+    if (marks.ndim != 1 or marks.size == 0 or not np.issubdtype(marks.dtype, np.integer)
+            or marks[0] < 0 or marks[-1] > steps or np.any(np.diff(marks) <= 0)):
+        raise ValueError(f"at must be increasing integers between 0 and steps ({steps}); got {at!r}")
+    return marks
+
+
+def run(loss: Loss, rule: optim.Rule, beta0, steps: int, *, record=("loss", "l1"), every: int = 1, at=None,
         tau: float = 1e-5, schedule=None, trajectory: bool = False) -> Run:
     """Iterate β_{t+1} = rule(β_t) for `steps` steps from β0 (shape (..., P)), recording summaries.
 
     `schedule` (length `steps`) multiplies the learning rate at each step (see optim.constant,
-    optim.diminishing, optim.reducing); `every` thins the record; `tau` is the threshold of "small".
+    optim.diminishing, optim.reducing); `every` thins the record, or `at` lists the iterations to
+    record (increasing, from 0 to `steps`); `tau` is the threshold of "small".
     """
     if not isinstance(loss, Loss):
         raise ValueError(f"loss must be an ndgm.losses.Loss (e.g. ToyLasso(lam1=1.0)); got {type(loss).__name__}")
@@ -81,7 +96,7 @@ def run(loss: Loss, rule: optim.Rule, beta0, steps: int, *, record=("loss", "l1"
                                      loss.batch_shape, rule.lr.shape)
     beta = np.broadcast_to(beta, (*batch, beta.shape[-1])).copy()
 
-    marks = recorded_steps(steps, every)
+    marks = recorded_steps(steps, every) if at is None else _checked_marks(at, steps)
     out = {name: np.empty((len(marks), *batch)) for name in record}
     path = np.empty((len(marks), *beta.shape)) if trajectory else None
     tail = np.stack([beta] * 3)
@@ -90,7 +105,7 @@ def run(loss: Loss, rule: optim.Rule, beta0, steps: int, *, record=("loss", "l1"
     for t in range(steps + 1):
         if t >= steps - 2:
             tail[t - steps + 2] = beta
-        if t == marks[r]:
+        if r < len(marks) and t == marks[r]:
             for name in record:
                 out[name][r] = SUMMARIES[name](loss, beta, tau)
             if trajectory:

@@ -1,0 +1,24 @@
+"""The book's pages, in the order of _toc.yml."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toc_pages() -> list[str]:
+    """The docnames listed in _toc.yml (e.g. "book/intro"), root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+        elif isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for value in node.values():
+                yield from walk(value)
+
+    return [re.sub(r"\.(md|ipynb)$", "", f) for f in [toc["root"], *walk(toc)]]
