@@ -1,40 +1,20 @@
 """The book builds with warnings as errors, is fully self-hosted, and renders offline in Chromium.
 
-The book is built once per session into a temporary folder. Under `pytest -n 2 --dist loadgroup`
-the `xdist_group("book")` mark should keep these tests on one worker; pytest 9.2 with xdist 3.8
-ignores the mark (pytest-xdist#1386), so the workers also share the one build through a lock.
+The build, the server and the browser are session fixtures in conftest.py.
 """
 
-import fcntl
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from book_toc import ROOT, toc_pages
+from book_toc import toc_pages
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-# Known harmless theme noise: sphinx-thebe's inline config is emitted twice on every page, and
-# the pydata theme resets an unset colour mode.
-HARMLESS = re.compile(r"THEBE_JS_URL'? has already been declared|Got invalid theme mode")
 OFF_SITE = re.compile(r"^\s*(https?:)?//", re.I)
 CSS_OFF_SITE = re.compile(r"""(url\(|@import)\s*['"]?\s*(https?:)?//""", re.I)
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\$[^$\n]+\$")
 
 pytestmark = pytest.mark.xdist_group("book")
-
 
 PAGES = toc_pages()
 
@@ -71,72 +51,6 @@ class FetchedUrls(HTMLParser):
     def handle_data(self, data):
         if self._in_style:
             self.styles.append(data)
-
-
-@pytest.fixture(scope="session")
-def html(tmp_path_factory) -> Path:
-    """Build the book once per session with warnings as errors; return its html folder."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the session's folder, above each worker's own
-    out, record = shared / "book", shared / "book-build.json"
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
-           "--path-output", str(out), "-W", "-n", "--keep-going"]
-    with open(shared / "book-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not record.exists():
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-            log = ANSI.sub("", proc.stdout + proc.stderr)[-6000:]
-            record.write_text(json.dumps({"returncode": proc.returncode, "log": log}))
-    result = json.loads(record.read_text())
-    if result["returncode"]:
-        pytest.fail(f"`{' '.join(cmd)}` exited {result['returncode']}; log tail:\n{result['log']}",
-                    pytrace=False)
-    return out / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def site(html):
-    """Serve the built site on 127.0.0.1 with `python -m http.server`; yield its origin."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(html)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"http.server did not start on port {port}", pytrace=False)
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Launch Debian's headless Chromium through Playwright."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium with "
-            "`apt-get update && apt-get install -y chromium` (do not run `playwright install`)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_build_produces_every_toc_page(html):
@@ -204,43 +118,12 @@ def rendering_problems(page) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_renders_offline(name, site, browser, tmp_path_factory):
+def test_page_renders_offline(name, site, offline_page, tmp_path_factory):
     """Open a page with every off-site request blocked; maths, images and widgets must render."""
-    problems: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith(site + "/"):
-            route.continue_()
-        else:
-            problems.append(f"off-site request: {route.request.url}")
-            route.abort()
-
-    def on_console(msg):
-        if msg.type == "error" and not HARMLESS.search(msg.text):
-            problems.append(f"console error: {msg.text} ({msg.location.get('url')})")
-
-    def on_page_error(error):
-        if not HARMLESS.search(str(error)):
-            problems.append(f"page error: {error}")
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.url}")
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
-    page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})"))
-    page.on("response", on_response)
-    try:
-        page.goto(f"{site}/{name}.html", wait_until="load")
-        problems += rendering_problems(page)
-        shots = tmp_path_factory.getbasetemp() / "screenshots"
-        shots.mkdir(exist_ok=True)
-        page.screenshot(path=shots / f"{name.replace('/', '__')}.png", full_page=True)
-    finally:
-        context.close()
+    page = offline_page
+    page.goto(f"{site}/{name}.html", wait_until="load")
+    problems = page.problems + rendering_problems(page)
+    shots = tmp_path_factory.getbasetemp() / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=shots / f"{name.replace('/', '__')}.png", full_page=True)
     assert not problems, f"{name}:\n" + "\n".join(problems)

@@ -75,7 +75,11 @@
         "every value diverged or is not positive";
       return;
     }
-    if (yhi - ylo < 1e-12) { ylo -= 0.5; yhi += 0.5; }
+    if (panel.ylim.length === 2) {
+      ylo = ty(panel.ylim[0]); yhi = ty(panel.ylim[1]);
+    } else {
+      if (yhi - ylo < 1e-12) { ylo -= 0.5; yhi += 0.5; }
+    }
     var pad = 0.05 * (yhi - ylo); ylo -= pad; yhi += pad;
     var px = function (x) { return M.left + (tx(x) - xlo) / ((xhi - xlo) || 1) * (W - M.left - M.right); };
     var py = function (y) { return H - M.bottom - (ty(y) - ylo) / (yhi - ylo) * (H - M.top - M.bottom); };

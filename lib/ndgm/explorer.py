@@ -1,0 +1,231 @@
+"""Interactive figures that work in the built static book, with no kernel and no network.
+
+An `Explorer` holds a grid of precomputed results, one value of every array per combination of
+its controls, and renders as an HTML block that book/_assets/static/ndgm-explorer.js turns into
+controls and SVG plots in the browser. Moving a control picks the precomputed slice for the new
+setting and redraws; the readout shows the grid value actually used. The arrays travel as
+base64-encoded float32, which keeps a page of a few thousand runs under a megabyte or two.
+
+`lasso_grid` computes the grid of the book's main explorer (Section 4): λ1 x α x optimizer x problem.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import losses, optim, problems, run, validation
+
+
+@dataclass(frozen=True)
+class Control:
+    """A slider over grid `values` ("log" or "linear" scale) or a menu of named choices ("choice")."""
+
+    name: str
+    label: str
+    values: tuple
+    scale: str = "log"
+    default: object = None
+    labels: tuple = ()      # display names of the choices, same order as values
+
+    def __post_init__(self):
+        validation.choice("scale", self.scale, ("log", "linear", "choice"))
+        if len(self.values) == 0:
+            raise ValueError(f"control {self.name!r}: values must not be empty")
+        if self.default is not None and self.default not in self.values:
+            raise ValueError(f"control {self.name!r}: default must be one of its values; got {self.default!r}")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve: `array` over the panel's x; `style` is "line", "dash" or "points"."""
+
+    array: str
+    label: str
+    color: str = "#1f77b4"
+    style: str = "line"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A plot. `x` names a control (the curve runs over that control's grid, the current value
+    marked) or an array of x values (the curve runs over the arrays' trailing axis)."""
+
+    title: str
+    x: str
+    series: tuple
+    xlabel: str = ""
+    ylabel: str = ""
+    xlog: bool = False
+    ylog: bool = False
+    vlines: tuple = ()      # (array name or number, label) pairs: vertical reference lines
+    ylim: tuple = ()        # fixed (low, high) for the y axis; fitted to the data when empty
+
+
+@dataclass(frozen=True)
+class Readout:
+    """A number shown beside the controls: `array` at the current setting, formatted with `digits`."""
+
+    label: str
+    array: str
+    digits: int = 4
+
+
+@dataclass
+class Explorer:
+    """Controls, precomputed arrays and what to draw. Each array is (axes, values): `axes` names
+    the controls its leading dimensions run over (in any order); a trailing extra dimension, if
+    any, runs along a panel's x array."""
+
+    controls: list
+    arrays: dict
+    panels: list
+    readouts: list = field(default_factory=list)
+    caption: str = ""
+
+    def __post_init__(self):
+        sizes = {c.name: len(c.values) for c in self.controls}
+        for name, (axes, values) in self.arrays.items():
+            unknown = [a for a in axes if a not in sizes]
+            if unknown:
+                raise ValueError(f"array {name!r}: axes {unknown} are not controls ({list(sizes)})")
+            want = tuple(sizes[a] for a in axes)
+            got = np.shape(values)
+            if got[:len(want)] != want or len(got) > len(want) + 1:
+                raise ValueError(f"array {name!r} must have shape {want} (+ one trailing axis); got {got}")
+        for p in self.panels:
+            for ref in (p.x, *(s.array for s in p.series)):
+                if ref not in sizes and ref not in self.arrays:
+                    raise ValueError(f"panel {p.title!r}: {ref!r} is neither a control nor an array")
+        for r in self.readouts:
+            if r.array not in self.arrays:
+                raise ValueError(f"readout {r.label!r}: no array {r.array!r}")
+
+    def payload(self) -> dict:
+        """The JSON the browser script reads."""
+        def encode(axes, values):
+            with np.errstate(over="ignore"):          # beyond float32's range is shown as diverged anyway
+                a = np.asarray(values, dtype="<f4")
+            return {"axes": list(axes), "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
+
+        controls = []
+        for c in self.controls:
+            values = list(c.values)
+            default = values.index(c.default) if c.default is not None else len(values) // 2
+            controls.append({"name": c.name, "label": c.label, "scale": c.scale, "default": default,
+                             "values": [v if isinstance(v, str) else float(v) for v in values],
+                             "labels": list(c.labels) or [str(v) for v in values]})
+        return {
+            "controls": controls,
+            "arrays": {k: encode(*v) for k, v in self.arrays.items()},
+            "panels": [{"title": p.title, "x": p.x, "xlabel": p.xlabel, "ylabel": p.ylabel,
+                        "xlog": p.xlog, "ylog": p.ylog, "ylim": [float(v) for v in p.ylim],
+                        "series": [vars(s) for s in p.series],
+                        "vlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.vlines]}
+                       for p in self.panels],
+            "readouts": [vars(r) for r in self.readouts],
+            "caption": self.caption,
+        }
+
+    def html(self) -> str:
+        """The block to display: a placeholder that the site's script replaces with the live figure."""
+        spec = json.dumps(self.payload(), separators=(",", ":")).replace("</", "<\\/")
+        note = ("This interactive figure is drawn by the book's own script in the built site. "
+                "In a live kernel, use the ipywidgets version of it below.")
+        return (f'<div class="ndgm-explorer"><p class="ndgm-explorer-fallback">{html.escape(note)}</p>'
+                f'<script type="application/json" class="ndgm-explorer-spec">{spec}</script></div>')
+
+    def _repr_html_(self):
+        return self.html()
+
+
+# ---------------------------------------------------------------- the Section 4 explorer
+
+LASSO_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam", "prox")
+OPTIMIZER_LABELS = {"gd": "GD (NDGM)", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam",
+                    "prox": "proximal (ISTA)"}
+LASSO_PROBLEMS = ("toy", "lasso")
+PROBLEM_LABELS = {"toy": "toy LASSO (7), P = 10", "lasso": "general LASSO (15), 20 x 500"}
+
+
+def lasso_problem(problem: str, lam1, seed: int = 0):
+    """The loss and start of a Section 4 problem: "toy" is eq. (7) with P = 10, "lasso" is eq. (15), 20 x 500."""
+    validation.choice("problem", problem, LASSO_PROBLEMS)
+    if problem == "toy":
+        return losses.ToyLasso(lam1), problems.starts(seed, 10)[0]
+    data = problems.general_lasso(seed)
+    return losses.GeneralLasso(data.Z, data.y, lam1), data.beta0
+
+
+@dataclass
+class LassoGrid:
+    """Runs over λ1 x α x optimizer x problem: paths at `steps`, finals, per configuration."""
+
+    lam1: np.ndarray
+    lr: np.ndarray
+    steps: np.ndarray
+    paths: dict          # "l1", "loss": shape (optimizer, problem, lam1, lr, len(steps))
+    finals: dict         # "l1", "loss", "zeros": shape (optimizer, problem, lam1, lr)
+
+
+def lasso_grid(lam1=np.logspace(-3, 2, 21), lr=np.logspace(-3, 0, 13), steps: int = 1000,
+               marks: int = 40, seed: int = 0) -> LassoGrid:
+    """Every optimizer on both problems over the λ1 x α grid, each one vectorised `ndgm.run.sweep` call.
+
+    Runs that diverge (momentum or GD with α above the stability limit of (15)) are kept as inf/nan:
+    the explorer shows them as diverged rather than hiding them.
+    """
+    lam1 = validation.nonnegative("lam1", lam1).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
+    at = run.log_marks(steps, marks)
+    shape = (len(LASSO_OPTIMIZERS), len(LASSO_PROBLEMS), len(lam1), len(lr))
+    paths = {k: np.empty((*shape, len(at))) for k in ("l1", "loss")}
+    finals = {k: np.empty(shape) for k in ("l1", "loss", "zeros")}
+    for j, problem in enumerate(LASSO_PROBLEMS):
+        _, beta0 = lasso_problem(problem, 1.0, seed)
+        for i, name in enumerate(LASSO_OPTIMIZERS):
+            with np.errstate(over="ignore", invalid="ignore"):
+                res = run.sweep(lambda lam: lasso_problem(problem, lam, seed)[0], name, lam1, lr, beta0[None],
+                                steps, record=("l1", "loss", "zeros"), at=at)
+            for k in paths:
+                paths[k][i, j] = np.moveaxis(res[k][..., 0], 0, -1)
+            for k in finals:
+                finals[k][i, j] = res.final(k)[..., 0]
+    return LassoGrid(lam1, lr, at, paths, finals)
+
+
+def lasso_explorer(grid: LassoGrid) -> Explorer:
+    """The Section 4 explorer: ‖β‖₁ and the loss over the iterations, final ‖β‖₁ and exact zeros against λ1."""
+    axes = ("optimizer", "problem", "lam1", "lr")
+    controls = [
+        Control("lam1", "λ₁", tuple(grid.lam1), "log", default=grid.lam1[len(grid.lam1) // 2]),
+        Control("lr", "α", tuple(grid.lr), "log", default=min(grid.lr, key=lambda a: abs(np.log(a / 0.01)))),
+        Control("optimizer", "optimizer", LASSO_OPTIMIZERS, "choice", default="gd",
+                labels=tuple(OPTIMIZER_LABELS[o] for o in LASSO_OPTIMIZERS)),
+        Control("problem", "problem", LASSO_PROBLEMS, "choice", default="toy",
+                labels=tuple(PROBLEM_LABELS[p] for p in LASSO_PROBLEMS)),
+    ]
+    arrays = {
+        "steps": ((), grid.steps),
+        "l1_path": (axes, grid.paths["l1"]),
+        "loss_path": (axes, grid.paths["loss"]),
+        "final_l1": (axes, grid.finals["l1"]),
+        "final_loss": (axes, grid.finals["loss"]),
+        "zeros": (axes, grid.finals["zeros"]),
+    }
+    panels = [
+        Panel("‖β‖₁ over the iterations", "steps", (Series("l1_path", "‖β_t‖₁"),),
+              xlabel="iteration t", ylabel="‖β_t‖₁", xlog=True, ylog=True),
+        Panel("loss over the iterations", "steps", (Series("loss_path", "f(β_t)", "#d62728"),),
+              xlabel="iteration t", ylabel="f(β_t)", xlog=True, ylog=True),
+        Panel("final ‖β‖₁ against λ₁", "lam1", (Series("final_l1", "final ‖β‖₁"),),
+              xlabel="λ₁", ylabel="‖β_T‖₁", xlog=True, ylog=True),
+        Panel("fraction of exact zeros against λ₁", "lam1", (Series("zeros", "exact zeros", "#2ca02c"),),
+              xlabel="λ₁", ylabel="fraction of β_T exactly 0", xlog=True, ylim=(0.0, 1.0)),
+    ]
+    readouts = [Readout("final ‖β‖₁", "final_l1"), Readout("final loss", "final_loss"),
+                Readout("exact zeros", "zeros", 3)]
+    return Explorer(controls, arrays, panels, readouts)

@@ -1,0 +1,76 @@
+"""The explorer in the built static book: every control redraws the figure and the readouts, with
+no kernel and no request leaving the site, and what it shows equals what ndgm computes."""
+import numpy as np
+import pytest
+
+from ndgm import explorer, optim, run
+
+pytestmark = pytest.mark.xdist_group("book")
+
+PAGE = "book/lasso_explorer.html"
+STATE = "() => { const e = document.querySelector('div.ndgm-explorer'); " \
+        "return {state: e.ndgmState, ms: Number(e.dataset.redrawMs), redraws: Number(e.dataset.redraws)}; }"
+FIGURE = "() => [...document.querySelectorAll('div.ndgm-explorer svg')].map(s => s.innerHTML)"
+READOUTS = "() => [...document.querySelectorAll('div.ndgm-explorer .ndgm-readout-value')].map(r => r.textContent)"
+
+
+def as_float32(x):
+    with np.errstate(over="ignore"):
+        return np.asarray(x, dtype=np.float64).astype(np.float32).astype(np.float64)
+
+
+def check_against_ndgm(state):
+    """The drawn paths, the λ1 curve and the readouts equal ndgm's runs for the shown setting."""
+    cfg = state["config"]
+    steps = np.array(state["panels"][0]["x"], dtype=int)
+    loss, beta0 = explorer.lasso_problem(cfg["problem"], cfg["lam1"])
+    with np.errstate(over="ignore", invalid="ignore"):
+        one = run.run(loss, optim.make(cfg["optimizer"], cfg["lr"]), beta0, int(steps[-1]),
+                      record=("l1", "loss", "zeros"), at=steps)
+        lam1_grid = np.array(state["panels"][2]["x"])
+        curve = run.sweep(lambda lam: explorer.lasso_problem(cfg["problem"], lam)[0], cfg["optimizer"],
+                          lam1_grid, [cfg["lr"]], beta0[None], int(steps[-1]), record=("l1",),
+                          every=int(steps[-1])).final("l1")[:, 0, 0]
+    drawn = lambda panel: np.array([np.nan if v is None else v for v in state["panels"][panel]["ys"][0]], float)
+    np.testing.assert_allclose(drawn(0), as_float32(one["l1"]), rtol=1e-6)
+    np.testing.assert_allclose(drawn(1), as_float32(one["loss"]), rtol=1e-6)
+    np.testing.assert_allclose(drawn(2), as_float32(curve), rtol=1e-6)
+    np.testing.assert_allclose(state["readouts"]["final_l1"], as_float32(one.final("l1")), rtol=1e-6)
+    np.testing.assert_allclose(state["readouts"]["zeros"], as_float32(one.final("zeros")), rtol=1e-6)
+
+
+def move(page, name, steps=None, option=None):
+    """Move a slider by `steps` grid points (keyboard), or pick a menu `option` by its value."""
+    if option is not None:
+        page.select_option(f"div.ndgm-explorer select[name={name}]", option)
+    else:
+        slider = page.locator(f"div.ndgm-explorer input[name={name}]")
+        slider.focus()
+        for _ in range(abs(steps)):
+            slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
+
+
+def test_every_control_changes_figure_and_readouts(site, offline_page, capsys):
+    page = offline_page
+    response = page.goto(f"{site}/{PAGE}", wait_until="load")
+    page.wait_for_function("() => document.querySelector('div.ndgm-explorer')?.ndgmState")
+    assert len(response.body()) < 3_000_000, "the explorer page must stay under 3 MB"
+    check_against_ndgm(page.evaluate(STATE)["state"])
+    times = []
+    moves = [("lam1", 4, None), ("lr", -3, None), ("optimizer", None, "2"), ("problem", None, "1"),
+             ("lr", 2, None), ("optimizer", None, "4"), ("lam1", -7, None), ("optimizer", None, "3")]
+    for name, steps, option in moves:
+        before = page.evaluate(STATE)
+        figure, readouts = page.evaluate(FIGURE), page.evaluate(READOUTS)
+        move(page, name, steps, option)
+        after = page.evaluate(STATE)
+        assert after["redraws"] > before["redraws"], f"moving {name} did not redraw"
+        assert after["state"]["config"][name] != before["state"]["config"][name]
+        assert page.evaluate(FIGURE) != figure, f"moving {name} left the figure unchanged"
+        assert page.evaluate(READOUTS) != readouts, f"moving {name} left the readouts unchanged"
+        check_against_ndgm(after["state"])
+        times.append(after["ms"])
+    assert not page.problems, "\n".join(page.problems)
+    with capsys.disabled():
+        print(f"\nstatic explorer redraw: median {np.median(times):.2f} ms, max {np.max(times):.2f} ms "
+              f"over {len(times)} control changes")
