@@ -62,6 +62,7 @@ class Panel:
     xlog: bool = False
     ylog: bool = False
     vlines: tuple = ()      # (array name or number, label) pairs: vertical reference lines
+    hlines: tuple = ()      # (array name or number, label) pairs: horizontal reference lines
     ylim: tuple = ()        # fixed (low, high) for the y axis; fitted to the data when empty
 
 
@@ -97,7 +98,8 @@ class Explorer:
             if got[:len(want)] != want or len(got) > len(want) + 1:
                 raise ValueError(f"array {name!r} must have shape {want} (+ one trailing axis); got {got}")
         for p in self.panels:
-            for ref in (p.x, *(s.array for s in p.series)):
+            lines = [v for v, _ in (*p.vlines, *p.hlines) if isinstance(v, str)]
+            for ref in (p.x, *(s.array for s in p.series), *lines):
                 if ref not in sizes and ref not in self.arrays:
                     raise ValueError(f"panel {p.title!r}: {ref!r} is neither a control nor an array")
         for r in self.readouts:
@@ -124,7 +126,8 @@ class Explorer:
             "panels": [{"title": p.title, "x": p.x, "xlabel": p.xlabel, "ylabel": p.ylabel,
                         "xlog": p.xlog, "ylog": p.ylog, "ylim": [float(v) for v in p.ylim],
                         "series": [vars(s) for s in p.series],
-                        "vlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.vlines]}
+                        "vlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.vlines],
+                        "hlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.hlines]}
                        for p in self.panels],
             "readouts": [vars(r) for r in self.readouts],
             "caption": self.caption,

@@ -59,7 +59,7 @@
   }
 
   // Draw one panel; returns the drawn data ({x, ys}) for inspection by tests.
-  function drawPanel(svg, panel, xs, ys, marker, vlines) {
+  function drawPanel(svg, panel, xs, ys, marker, vlines, hlines) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var tx = function (v) { return panel.xlog ? Math.log10(v) : v; };
     var ty = function (v) { return panel.ylog ? Math.log10(v) : v; };
@@ -75,6 +75,7 @@
         "every value diverged or is not positive";
       return;
     }
+    hlines.forEach(function (h) { if (isFinite(ty(h.at))) { ylo = Math.min(ylo, ty(h.at)); yhi = Math.max(yhi, ty(h.at)); } });
     if (panel.ylim.length === 2) {
       ylo = ty(panel.ylim[0]); yhi = ty(panel.ylim[1]);
     } else {
@@ -105,6 +106,13 @@
       if (X < M.left || X > W - M.right) { return; }
       el("line", { x1: X, x2: X, y1: M.top, y2: H - M.bottom, "class": "ndgm-vline" }, svg, true);
       el("text", { x: X + 3, y: M.top + 12, "class": "ndgm-vlabel" }, svg, true).textContent = v.label;
+    });
+    hlines.forEach(function (h) {
+      if (!isFinite(ty(h.at))) { return; }
+      var Y = py(h.at);
+      if (Y < M.top || Y > H - M.bottom) { return; }
+      el("line", { x1: M.left, x2: W - M.right, y1: Y, y2: Y, "class": "ndgm-vline" }, svg, true);
+      el("text", { x: M.left + 4, y: Y - 4, "class": "ndgm-vlabel" }, svg, true).textContent = h.label;
     });
     ys.forEach(function (y) {
       var pts = [], runs = [];
@@ -190,10 +198,12 @@
           return { label: s.label, color: s.color, style: s.style, values: slice(arrays[s.array], index, control ? p.x : null) };
         });
         var marker = control ? { x: control.values[index[p.x]], y: ys[0].values[index[p.x]] } : null;
-        var vlines = p.vlines.map(function (v) {
-          return { at: typeof v.at === "string" ? slice(arrays[v.at], index, null)[0] : v.at, label: v.label };
-        });
-        drawPanel(svgs[i], p, xs, ys, marker, vlines);
+        var refs = function (lines) {
+          return lines.map(function (v) {
+            return { at: typeof v.at === "string" ? slice(arrays[v.at], index, null)[0] : v.at, label: v.label };
+          });
+        };
+        drawPanel(svgs[i], p, xs, ys, marker, refs(p.vlines), refs(p.hlines));
         state.panels.push({ x: Array.from(xs), ys: ys.map(function (y) { return Array.from(y.values); }) });
       });
       root.ndgmState = state;
