@@ -101,3 +101,31 @@ def test_every_control_of_every_explorer_redraws(html, site, offline_page):
                 after = root.locator("svg").evaluate_all("svgs => svgs.map(s => s.innerHTML)")
                 assert after != figure, f"{name}: explorer {k}, control {control.get_attribute('name')} changed nothing"
     assert not page.problems, "\n".join(page.problems)
+
+
+def drawn(state, panel, series=0):
+    return np.array([np.nan if v is None else v for v in state["panels"][panel]["ys"][series]], float)
+
+
+@pytest.mark.parametrize("name,steps", [("book/convergence", 2), ("book/edge_of_stability", 9)])
+def test_alpha_controls_draw_what_ndgm_computes(name, steps, site, offline_page):
+    """The α explorers of Figures 1 and 4: after moving α, the curves equal ndgm's runs at the shown α."""
+    from ndgm import convergence, stability
+
+    page = offline_page
+    page.goto(f"{site}/{name}.html", wait_until="load")
+    page.wait_for_function("() => document.querySelector('div.ndgm-explorer')?.ndgmState")
+    move(page, "lr", steps)
+    state = page.evaluate(STATE)["state"]
+    alpha, at = state["config"]["lr"], np.array(state["panels"][0]["x"], dtype=int)
+    if name.endswith("convergence"):
+        for k, activation in enumerate(("relu", "softplus")):
+            want = convergence.capture_curves([alpha], int(at[-1]), activation=activation)
+            np.testing.assert_allclose(drawn(state, 0, k), as_float32(want["loss"][0, at] - want["minimum"]), rtol=1e-5)
+            np.testing.assert_allclose(drawn(state, 1, k), as_float32(want["linf"][0, at]), rtol=1e-6)
+    else:
+        want = stability.edge_curves([alpha], int(at[-1]))
+        np.testing.assert_allclose(drawn(state, 0), as_float32(want["huber"][0, at]), rtol=1e-6)
+        np.testing.assert_allclose(drawn(state, 1), as_float32(want["quadratic"][0, at]), rtol=1e-6)
+        assert (state["readouts"]["quadratic_final"] == np.inf) == (alpha > want["edge"])
+    assert not page.problems, "\n".join(page.problems)

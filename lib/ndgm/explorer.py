@@ -6,7 +6,8 @@ controls and SVG plots in the browser. Moving a control picks the precomputed sl
 setting and redraws; the readout shows the grid value actually used. The arrays travel as
 base64-encoded float32, which keeps a page of a few thousand runs under a megabyte or two.
 
-`lasso_grid` computes the grid of the book's main explorer (Section 4): λ1 x α x optimizer x problem.
+`lasso_grid` computes the grid of the book's main explorer (Section 4): λ1 x α x optimizer x problem;
+`capture_explorer` (Figure 1) and `edge_explorer` (Figure 4) put an α control on Sections 3 and 5.
 """
 from __future__ import annotations
 
@@ -68,11 +69,13 @@ class Panel:
 
 @dataclass(frozen=True)
 class Readout:
-    """A number shown beside the controls: `array` at the current setting, formatted with `digits`."""
+    """A number shown beside the controls: `array` at the current setting, formatted with `digits`,
+    or, when `labels` are given, the label whose index is the (rounded) value: ("no", "yes") for a flag."""
 
     label: str
     array: str
     digits: int = 4
+    labels: tuple = ()
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Explorer:
                         "vlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.vlines],
                         "hlines": [{"at": v if isinstance(v, str) else float(v), "label": lab} for v, lab in p.hlines]}
                        for p in self.panels],
-            "readouts": [vars(r) for r in self.readouts],
+            "readouts": [{**vars(r), "labels": list(r.labels)} for r in self.readouts],
             "caption": self.caption,
         }
 
@@ -232,3 +235,75 @@ def lasso_explorer(grid: LassoGrid) -> Explorer:
     readouts = [Readout("final ‖β‖₁", "final_l1"), Readout("final loss", "final_loss"),
                 Readout("exact zeros", "zeros", 3)]
     return Explorer(controls, arrays, panels, readouts)
+
+
+# ---------------------------------------------------------------- α controls for Sections 3 and 5
+
+YES_NO = ("no", "yes")
+
+
+def capture_explorer(relu: dict, softplus: dict, marks: int = 150) -> Explorer:
+    """Figure 1 with an α control: `relu` and `softplus` are `ndgm.convergence.capture_curves` results
+    over the same grid of α. The curves are drawn at about `marks` log-spaced iterations; the readouts
+    are computed from every iteration."""
+    if not np.array_equal(relu["alpha"], softplus["alpha"]):
+        raise ValueError("relu and softplus must be computed over the same alphas")
+    at = run.log_marks(int(relu["step"][-1]), marks)
+    lr = ("lr",)
+    arrays = {"steps": ((), at)}
+    for name, cur in (("relu", relu), ("softplus", softplus)):
+        arrays[f"gap_{name}"] = (lr, cur["loss"][:, at] - cur["minimum"])
+        arrays[f"linf_{name}"] = (lr, cur["linf"][:, at])
+        arrays[f"max_linf_{name}"] = (lr, cur["linf"].max(axis=-1))
+        arrays[f"monotone_{name}"] = (lr, cur["monotone"])
+    relu_s = lambda a: Series(f"{a}_relu", "ReLU (NDGM)", "#1f77b4")
+    soft_s = lambda a: Series(f"{a}_softplus", "softplus (GD)", "#2ca02c", "dash")
+    panels = [
+        Panel("L₂(β_k) − L₂* over the iterations", "steps", (relu_s("gap"), soft_s("gap")),
+              xlabel="iteration k", ylabel="L₂(β_k) − L₂*", xlog=True, ylog=True),
+        Panel("‖β_k‖∞ over the iterations", "steps", (relu_s("linf"), soft_s("linf")),
+              xlabel="iteration k", ylabel="‖β_k‖∞", xlog=True, hlines=((1.0, "unit ball"),)),
+        Panel("largest ‖β_k‖∞ against α", "lr", (relu_s("max_linf"), soft_s("max_linf")),
+              xlabel="α", ylabel="max_k ‖β_k‖∞", xlog=True, hlines=((1.0, "unit ball"),)),
+    ]
+    readouts = [Readout("ReLU: loss never increased", "monotone_relu", labels=YES_NO),
+                Readout("ReLU: max ‖β_k‖∞", "max_linf_relu"),
+                Readout("softplus: loss never increased", "monotone_softplus", labels=YES_NO),
+                Readout("softplus: max ‖β_k‖∞", "max_linf_softplus")]
+    default = min(relu["alpha"], key=lambda a: abs(np.log(a / 0.01)))
+    return Explorer([Control("lr", "α", tuple(relu["alpha"]), "log", default=default)], arrays, panels, readouts)
+
+
+def edge_explorer(curves: dict, every: int = 5) -> Explorer:
+    """Figure 4 with an α control spanning both sides of 2/η: `curves` is an `ndgm.stability.edge_curves`
+    result. Curves are drawn at every `every`-th iteration; the readouts use the last iteration."""
+    every = validation.count("every", every)
+    at = np.unique(np.append(curves["step"][::every], curves["step"][-1]))
+    tail = curves["step"].size // 2
+    lr = ("lr",)
+    quad_tail = np.where(curves["quadratic_diverged"], np.inf, np.max(curves["quadratic"][:, tail:], axis=-1))
+    arrays = {
+        "steps": ((), at),
+        "huber": (lr, curves["huber"][:, at]),
+        "quadratic": (lr, curves["quadratic"][:, at]),
+        "huber_tail": (lr, curves["huber_tail_max"]),
+        "quadratic_tail": (lr, quad_tail),
+        "bound": (lr, curves["bound"]),
+        "huber_final": (lr, curves["huber"][:, -1]),
+        "quadratic_final": (lr, curves["quadratic"][:, -1]),
+        "edge": ((), curves["edge"]),
+    }
+    panels = [
+        Panel("Huber loss (10) over the iterations", "steps", (Series("huber", "Huber", "#1f77b4"),),
+              xlabel="iteration k", ylabel="L₇(β_k)", ylog=True),
+        Panel("least squares, same data", "steps", (Series("quadratic", "quadratic", "#d62728"),),
+              xlabel="iteration k", ylabel="(1/2N)‖y − Zβ_k‖²", ylog=True),
+        Panel("second half of the run: largest loss above f*", "lr",
+              (Series("huber_tail", "Huber", "#1f77b4"), Series("quadratic_tail", "quadratic", "#d62728"),
+               Series("bound", "D.1 bound αL²", "#333333", "dash")),
+              xlabel="α", ylabel="max over k > T/2", xlog=True, ylog=True, vlines=(("edge", "2/η"),)),
+    ]
+    readouts = [Readout("Huber: final loss", "huber_final"), Readout("quadratic: final loss", "quadratic_final"),
+                Readout("2/η", "edge")]
+    default = min(curves["alpha"], key=lambda a: abs(np.log(a / 0.1)))
+    return Explorer([Control("lr", "α", tuple(curves["alpha"]), "log", default=default)], arrays, panels, readouts)

@@ -168,3 +168,67 @@ class LeastSquares(_DataLoss):
         """η, the largest eigenvalue of the Hessian ZᵀZ/N (the edge of stability is α* = 2/η)."""
         eta = np.linalg.eigvalsh(self.Z.swapaxes(-1, -2) @ self.Z / self.n)[..., -1]
         return float(eta) if eta.ndim == 0 else eta
+
+
+def _softplus(u, s):
+    """softplus_s(u) = log(1 + e^{su})/s, computed without overflow."""
+    return np.logaddexp(0.0, s * u) / s
+
+
+def _sigmoid(u):
+    """The logistic function 1/(1 + e^{−u}), the derivative of softplus_1."""
+    return 0.5 * (1.0 + np.tanh(0.5 * u))
+
+
+class SoftplusRegression(_DataLoss):
+    """Eq. (3) with ReLU replaced by softplus_s(u) = log(1 + e^{su})/s: smooth everywhere, convex for y <= 0.
+
+    As the sharpness s grows, softplus_s tends to max(0, u) (torch.nn.functional.softplus with beta=s).
+    """
+
+    name = "softplus-regression"
+
+    def __init__(self, Z, y, lam1=0.0, lam2=0.0, sharpness=1.0):
+        super().__init__(Z, y, lam1, lam2)
+        self.sharpness = float(validation.positive("sharpness", sharpness))
+
+    def _fit_value(self, beta):
+        r = self.y - _softplus(_matvec(self.Z, beta), self.sharpness)
+        return np.sum(r * r, axis=-1)
+
+    def _fit_grad(self, beta):
+        u = _matvec(self.Z, beta)
+        r = self.y - _softplus(u, self.sharpness)
+        return -2.0 * _rmatvec(self.Z, r * _sigmoid(self.sharpness * u))
+
+
+class WeightedL1(Loss):
+    """Σⱼ wⱼ|βⱼ|: the toy LASSO (7) with one penalty per coordinate, a maximum of 2^P linear pieces.
+
+    It is Lipschitz (eq. 6) with L = ‖w‖₂. `weights` has shape (..., P); leading axes are configurations.
+    """
+
+    name = "weighted-l1"
+
+    def __init__(self, weights):
+        super().__init__()
+        self.weights = validation.nonnegative("weights", weights)
+        if self.weights.ndim < 1:
+            raise ValueError("weights must have one entry per coordinate (shape (..., P)); got a scalar")
+        self.p = self.weights.shape[-1]
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return np.broadcast_shapes(super().batch_shape, self.weights.shape[:-1])
+
+    def _check_beta(self, beta):
+        beta = super()._check_beta(beta)
+        if beta.shape[-1] != self.p:
+            raise ValueError(f"beta must have one entry per weight ({self.p}); got shape {beta.shape}")
+        return beta
+
+    def _fit_value(self, beta):
+        return np.sum(self.weights * np.abs(beta), axis=-1)
+
+    def _fit_grad(self, beta):
+        return self.weights * np.sign(beta)

@@ -1,7 +1,7 @@
 """ipywidgets controls for a live kernel (Jupyter, Binder, Colab): each change recomputes with ndgm.
 
 The built static book cannot run these (there is no kernel); it shows `ndgm.explorer`'s
-precomputed version of the same figure instead.
+precomputed versions of the same figures instead.
 """
 from __future__ import annotations
 
@@ -11,10 +11,48 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from . import explorer, optim, run, validation
+from . import convergence, explorer, optim, plots, run, stability, validation
 
 
-class LassoExplorer:
+class LiveFigure:
+    """Controls whose every change recomputes with ndgm and redraws a matplotlib figure.
+
+    Subclasses define `render(**values) -> (figure, readout HTML)`, one argument per control.
+    """
+
+    def __init__(self, controls: dict):
+        import ipywidgets as w
+
+        self.controls = controls
+        self.readout = w.HTML()
+        self.output = w.Output()
+        self.last_redraw_s = None
+        for c in controls.values():
+            c.observe(lambda change: self.update(), names="value")
+        self.widget = w.VBox([w.HBox(list(controls.values())), self.readout, self.output])
+        self.update()
+
+    def render(self, **values):
+        raise NotImplementedError
+
+    def update(self):
+        t0 = time.perf_counter()
+        fig, text = self.render(**{name: c.value for name, c in self.controls.items()})
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(fig)
+        plt.close(fig)
+        self.readout.value = text
+        self.last_redraw_s = time.perf_counter() - t0
+
+
+def _log_slider(description, value, low, high):
+    import ipywidgets as w
+    return w.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.05,
+                            description=description, readout_format=".3g", continuous_update=False)
+
+
+class LassoExplorer(LiveFigure):
     """λ1, α, optimizer and problem controls over Section 4's runs, recomputed on every change.
 
     `steps` iterations per run; the final-‖β‖₁-against-λ1 curve is recomputed (one vectorised
@@ -28,62 +66,81 @@ class LassoExplorer:
         self.seed = seed
         self.curve_lam1 = validation.nonnegative("curve_lam1", curve_lam1).reshape(-1)
         self.marks = run.log_marks(self.steps, 60)
-        self.lam1 = w.FloatLogSlider(value=1.0, base=10, min=-3, max=2, step=0.05, description="λ₁",
-                                     readout_format=".3g", continuous_update=False)
-        self.lr = w.FloatLogSlider(value=0.01, base=10, min=-3, max=0, step=0.05, description="α",
-                                   readout_format=".3g", continuous_update=False)
-        self.optimizer = w.Dropdown(options=[(explorer.OPTIMIZER_LABELS[o], o) for o in explorer.LASSO_OPTIMIZERS],
-                                    value="gd", description="optimizer")
-        self.problem = w.Dropdown(options=[(explorer.PROBLEM_LABELS[p], p) for p in explorer.LASSO_PROBLEMS],
-                                  value="toy", description="problem")
-        self.readout = w.HTML()
-        self.output = w.Output()
         self._curve_key, self._curve = None, None
-        self.last_redraw_s = None
-        for c in (self.lam1, self.lr, self.optimizer, self.problem):
-            c.observe(lambda change: self.update(), names="value")
-        self.widget = w.VBox([w.HBox([self.lam1, self.lr]), w.HBox([self.optimizer, self.problem]),
-                              self.readout, self.output])
-        self.update()
+        super().__init__({
+            "lam1": _log_slider("λ₁", 1.0, 1e-3, 1e2),
+            "lr": _log_slider("α", 0.01, 1e-3, 1.0),
+            "optimizer": w.Dropdown(options=[(explorer.OPTIMIZER_LABELS[o], o) for o in explorer.LASSO_OPTIMIZERS],
+                                    value="gd", description="optimizer"),
+            "problem": w.Dropdown(options=[(explorer.PROBLEM_LABELS[p], p) for p in explorer.LASSO_PROBLEMS],
+                                  value="toy", description="problem"),
+        })
 
-    def compute(self):
-        """The current run (‖β‖₁ and loss paths, finals) and the final ‖β‖₁ over `curve_lam1`."""
-        name, problem, lr = self.optimizer.value, self.problem.value, self.lr.value
-        loss, beta0 = explorer.lasso_problem(problem, self.lam1.value, self.seed)
+    def compute(self, lam1, lr, optimizer, problem):
+        """The run at this setting (‖β‖₁ and loss paths, finals) and the final ‖β‖₁ over `curve_lam1`."""
+        loss, beta0 = explorer.lasso_problem(problem, lam1, self.seed)
         with np.errstate(over="ignore", invalid="ignore"):
-            current = run.run(loss, optim.make(name, lr), beta0, self.steps, record=("l1", "loss", "zeros"),
+            current = run.run(loss, optim.make(optimizer, lr), beta0, self.steps, record=("l1", "loss", "zeros"),
                               at=self.marks)
-            key = (name, problem, lr)
-            if key != self._curve_key:
-                self._curve = run.sweep(lambda lam: explorer.lasso_problem(problem, lam, self.seed)[0], name,
+            if (optimizer, problem, lr) != self._curve_key:
+                self._curve = run.sweep(lambda lam: explorer.lasso_problem(problem, lam, self.seed)[0], optimizer,
                                         self.curve_lam1, [lr], beta0[None], self.steps, record=("l1",),
                                         every=self.steps).final("l1")[:, 0, 0]
-                self._curve_key = key
+                self._curve_key = (optimizer, problem, lr)
         return current, self._curve
 
-    def update(self):
-        t0 = time.perf_counter()
-        current, curve = self.compute()
-        self.current = current
-        fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), constrained_layout=True)
-        axes[0].loglog(current.steps[1:], current["l1"][1:])
-        axes[0].set(xlabel="iteration t", ylabel="‖β_t‖₁", title="‖β‖₁ over the iterations")
-        axes[1].loglog(current.steps[1:], current["loss"][1:], color="#d62728")
-        axes[1].set(xlabel="iteration t", ylabel="f(β_t)", title="loss over the iterations")
-        axes[2].loglog(self.curve_lam1, curve, marker=".")
-        axes[2].plot([self.lam1.value], [current.final("l1")], "ko", mfc="none", ms=9)
-        axes[2].set(xlabel="λ₁", ylabel="‖β_T‖₁", title="final ‖β‖₁ against λ₁")
-        for ax in axes:
-            ax.grid(True, alpha=0.3)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(fig)
-        plt.close(fig)
-        self.readout.value = (f"final ‖β‖₁ = <b>{current.final('l1'):.4g}</b>, final loss = "
-                              f"<b>{current.final('loss'):.4g}</b>, exact zeros = <b>{current.final('zeros'):.3g}</b>")
-        self.last_redraw_s = time.perf_counter() - t0
+    def render(self, lam1, lr, optimizer, problem):
+        self.current, curve = self.compute(lam1, lr, optimizer, problem)
+        fig = plots.lasso_live(self.current, self.curve_lam1, curve, lam1)
+        c = self.current
+        return fig, (f"final ‖β‖₁ = <b>{c.final('l1'):.4g}</b>, final loss = <b>{c.final('loss'):.4g}</b>, "
+                     f"exact zeros = <b>{c.final('zeros'):.3g}</b>")
+
+
+class CaptureFigure(LiveFigure):
+    """Figure 1 (Section 3) at any α: ReLU's NDGM beside softplus's GD, recomputed on every change."""
+
+    def __init__(self, steps: int = 2000, seed: int = 0):
+        self.steps, self.seed = validation.count("steps", steps), seed
+        super().__init__({"alpha": _log_slider("α", 0.01, 1e-4, 0.1)})
+
+    def render(self, alpha):
+        relu, soft = (convergence.capture_curves([alpha], self.steps, self.seed, activation=a)
+                      for a in ("relu", "softplus"))
+        self.current = relu, soft
+        yes = lambda flag: "yes" if flag else "no"
+        return plots.capture(relu, soft, alpha), (
+            f"ReLU: loss never increased <b>{yes(relu['monotone'][0])}</b>, max ‖β_k‖∞ = "
+            f"<b>{relu['linf'].max():.4g}</b>; softplus: loss never increased <b>{yes(soft['monotone'][0])}</b>, "
+            f"max ‖β_k‖∞ = <b>{soft['linf'].max():.4g}</b>")
+
+
+class EdgeFigure(LiveFigure):
+    """Figure 4 (Section 5) at any α, the quadratic beside it, recomputed on every change."""
+
+    def __init__(self, steps: int = 1000, seed: int = 0):
+        self.steps, self.seed = validation.count("steps", steps), seed
+        super().__init__({"alpha": _log_slider("α", 0.1, 1e-2, 1e2)})
+
+    def render(self, alpha):
+        curves = stability.edge_curves([alpha], self.steps, self.seed)
+        self.current = curves
+        quad = "diverged" if curves["quadratic_diverged"][0] else f"{curves['quadratic'][0, -1]:.4g}"
+        return plots.edge_of_stability(curves, shown=(alpha,)), (
+            f"Huber: final loss <b>{curves['huber'][0, -1]:.4g}</b>; quadratic: <b>{quad}</b>; "
+            f"2/η = <b>{curves['edge']:.4g}</b>")
 
 
 def lasso_explorer(**kwargs):
     """The Section 4 explorer for a live kernel: display the returned widget."""
     return LassoExplorer(**kwargs).widget
+
+
+def capture_figure(**kwargs):
+    """Figure 1 with an α slider for a live kernel."""
+    return CaptureFigure(**kwargs).widget
+
+
+def edge_figure(**kwargs):
+    """Figure 4 with an α slider for a live kernel."""
+    return EdgeFigure(**kwargs).widget

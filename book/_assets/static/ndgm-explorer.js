@@ -189,7 +189,7 @@
       readoutEls.forEach(function (r) {
         var v = slice(arrays[r.spec.array], index, null)[0];
         state.readouts[r.spec.array] = v;
-        r.el.textContent = fmt(v, r.spec.digits);
+        r.el.textContent = r.spec.labels.length ? r.spec.labels[Math.round(v)] : fmt(v, r.spec.digits);
       });
       spec.panels.forEach(function (p, i) {
         var control = spec.controls.filter(function (c) { return c.name === p.x; })[0];

@@ -1,0 +1,224 @@
+"""Section 3: the capture theorem (Proposition 3.1, Figure 1), convergence rates, L-smoothness at a kink.
+
+- Figure 1: NDGM on L2(β) = L1(β; Z1, q1, 0, 0.01) (eq. 3) for a whole grid of α at once, and the same
+  problem with softplus in place of ReLU, a smooth convex loss to which the capture theorem applies.
+- Rates: steps to reach f − f* <= ε for GD on L-smooth convex functions (theory: O(1/ε)) and for the
+  subgradient method on Lipschitz ones (eq. 6; theory: O(1/ε²)), on functions that attain the rate and
+  on easy ones that do not.
+- The difference quotient of ReLU's derivative at 0 (why eq. 5 fails at a kink) and Appendix A.2's
+  picture: supporting lines at the minimum of λ|x| and fixed-size steps that keep jumping over it.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+
+from . import losses, optim, problems, run, validation
+
+RIDGE = 0.01
+"""λ2 of L2 = L1(·; Z1, q1, 0, 0.01), Section 3."""
+
+ACTIVATIONS = ("relu", "softplus")
+
+
+def capture_loss(Z, q, activation: str = "relu", sharpness: float = 1.0) -> losses.Loss:
+    """L2(β) = ‖q1 − max(0, Z1β)‖² + 0.01‖β‖² (eq. 3 with λ1 = 0), or its twin with softplus_s for ReLU."""
+    validation.choice("activation", activation, ACTIVATIONS)
+    if activation == "relu":
+        return losses.ReluRegression(Z, q, lam1=0.0, lam2=RIDGE)
+    return losses.SoftplusRegression(Z, q, lam1=0.0, lam2=RIDGE, sharpness=sharpness)
+
+
+def minimum(problem: problems.Problem, activation: str = "relu", sharpness: float = 1.0):
+    """(f*, β*) of L2 or its softplus twin.
+
+    With ReLU and q1 <= 0 the minimiser is β* = 0 and f* = ‖q1‖² (Section 2); the softplus loss is smooth
+    and strongly convex, and L-BFGS finds its minimiser to a gradient norm below 1e-6.
+    """
+    loss = capture_loss(problem.Z, problem.y, activation, sharpness)
+    if activation == "relu":
+        return float(np.sum(problem.y ** 2)), np.zeros(problem.Z.shape[1])
+    found = minimize(loss.value, np.zeros(loss.p), jac=loss.grad, method="L-BFGS-B",
+                     options={"maxiter": 10_000, "gtol": 1e-10, "ftol": 1e-15})
+    return float(found.fun), found.x
+
+
+def _check_start(problem):
+    if not np.max(np.abs(problem.beta0)) < 1.0:
+        raise ValueError("beta0 must lie inside the unit ∞-ball (Proposition 3.1's set-up)")
+
+
+def capture_curves(alphas, steps: int = 2000, seed: int = 0, activation: str = "relu",
+                   sharpness: float = 1.0) -> dict:
+    """Figure 1 for every α in `alphas` at once (one vectorised run): L2(β_k) and ‖β_k‖∞ at each step.
+
+    Returns a dict of numpy arrays: "alpha" (A,), "step" (T+1,), "loss" (A, T+1), "linf" (A, T+1),
+    "monotone" (A,) (the loss never increased), "escapes" (A,) (‖β_k‖∞ > 1 at some k), "l2_final" (A,)
+    (‖β_T − β*‖₂), and floats "minimum" (f*), "l2_start" (‖β_0 − β*‖₂), "linf_star" (‖β*‖∞).
+    """
+    alphas = validation.positive("alphas", alphas).reshape(-1)
+    problem = problems.capture(seed)
+    _check_start(problem)
+    fstar, bstar = minimum(problem, activation, sharpness)
+    loss = capture_loss(problem.Z, problem.y, activation, sharpness)
+    res = run.run(loss, optim.make("gd", alphas), problem.beta0, steps, record=("loss", "linf"))
+    curve_loss, linf = res["loss"].T, res["linf"].T
+    return {
+        "alpha": alphas, "step": res.steps, "loss": curve_loss, "linf": linf,
+        "monotone": np.all(np.diff(curve_loss, axis=-1) <= 0.0, axis=-1),
+        "escapes": np.max(linf, axis=-1) > 1.0,
+        "l2_final": np.linalg.norm(res.beta - bstar, axis=-1),
+        "minimum": fstar, "l2_start": float(np.linalg.norm(problem.beta0 - bstar)),
+        "linf_star": float(np.max(np.abs(bstar))),
+    }
+
+
+def capture_scan(alphas, seeds=range(5), steps: int = 2000, activation: str = "relu",
+                 sharpness: float = 1.0) -> dict:
+    """For each seed's (Z1, q1, β0) and each α, in one vectorised run: is the loss monotone over `steps`
+    steps, and does ‖β_k‖∞ exceed 1?  Arrays "monotone", "escapes", "both", "max_linf" and "max_rise" (the
+    largest one-step increase of the loss relative to the loss, <= 0 when it never rose) of shape (S, A);
+    "window" holds the α at which both hold for every seed (Figure 1's counterexample to Prop. 3.1).
+    """
+    alphas = validation.positive("alphas", alphas).reshape(-1)
+    seeds = [seeds] if np.ndim(seeds) == 0 else list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    data = [problems.capture(s) for s in seeds]
+    for problem in data:
+        _check_start(problem)
+    # data axis (S, 1, ...) against the α axis (A,): one run of shape (S, A)
+    loss = capture_loss(np.stack([d.Z for d in data])[:, None], np.stack([d.y for d in data])[:, None],
+                        activation, sharpness)
+    beta0 = np.stack([d.beta0 for d in data])[:, None]
+    res = run.run(loss, optim.make("gd", alphas), beta0, steps, record=("loss", "linf"))
+    rise = np.max(np.diff(res["loss"], axis=0) / res["loss"][:-1], axis=0)
+    monotone = rise <= 0.0
+    escapes = np.max(res["linf"], axis=0) > 1.0
+    both = monotone & escapes
+    return {"alpha": alphas, "seed": np.array(seeds), "monotone": monotone, "escapes": escapes, "both": both,
+            "max_linf": np.max(res["linf"], axis=0), "max_rise": rise, "window": alphas[np.all(both, axis=0)]}
+
+
+# ----- rates: steps to ε on functions that attain the worst case and on easy ones -----
+
+def geometric_scales(scales: int = 16) -> np.ndarray:
+    """1, 1/2, 1/4, ..., 2^(1 − scales): curvatures or slopes spread over `scales` octaves."""
+    return 2.0 ** -np.arange(validation.count("scales", scales, minimum=2))
+
+
+def smooth_functions(scales: int = 16, condition: float = 10.0):
+    """Two L-smooth convex quadratics ½Σ cⱼxⱼ² with L = 1, started at R = ‖x0 − x*‖ = 1 (batch axis 0):
+    the first has curvatures cⱼ = 2^(−j), spread down towards 0, on which GD needs ~1/ε steps (the rate
+    of the L R²/(2k) bound); the second has curvatures in [1/condition, 1] and converges linearly.
+    Returns (loss, x0).
+    """
+    condition = float(validation.in_range("condition", condition, low=1.0))
+    worst = geometric_scales(scales)
+    easy = np.linspace(1.0 / condition, 1.0, len(worst))
+    p = len(worst)
+    # LeastSquares(Z, 0) = (1/2P)‖Zx‖²: Z = diag(√(P c)) gives ½Σ cⱼxⱼ²
+    Z = np.stack([np.diag(np.sqrt(p * worst)), np.diag(np.sqrt(p * easy))])
+    return losses.LeastSquares(Z, np.zeros((2, p))), np.full(p, 1.0 / np.sqrt(p))
+
+
+def nonsmooth_worst(scales: int = 16):
+    """The Lipschitz function Σⱼ wⱼ|xⱼ| with wⱼ ∝ 2^(−j), ‖w‖₂ = G = 1, started at R = 1: coordinates
+    with small slopes barely move under a step α = ε/G², so the subgradient method needs ~1/ε² steps.
+    Returns (loss, x0).
+    """
+    w = geometric_scales(scales)
+    return losses.WeightedL1(w / np.linalg.norm(w)), np.full(len(w), 1.0 / np.sqrt(len(w)))
+
+
+def steps_to(gaps, eps) -> np.ndarray:
+    """First k with min_{j<=k} gaps[j] <= ε, for each ε (gaps: (T+1,) or (T+1, E) paired with eps (E,)).
+
+    The running minimum is the "best value so far" of the subgradient method's analysis; for a
+    monotone method it is the value itself. NaN where ε was not reached.
+    """
+    gaps = validation.real_array("gaps", gaps, min_ndim=1)
+    eps = validation.positive("eps", eps).reshape(-1)
+    best = np.minimum.accumulate(gaps, axis=0)
+    hit = (best[:, None] <= eps) if best.ndim == 1 else (best <= eps)
+    return np.where(hit.any(axis=0), np.argmax(hit, axis=0), np.nan)
+
+
+def fit_slope(eps, steps) -> float:
+    """The slope of log(steps) against log(ε), by least squares: −1 for O(1/ε), −2 for O(1/ε²)."""
+    eps = validation.positive("eps", eps).reshape(-1)
+    steps = validation.positive("steps", steps).reshape(-1)
+    if eps.shape != steps.shape or len(eps) < 2:
+        raise ValueError(f"eps and steps must be two arrays of the same length >= 2; got {eps.shape} and {steps.shape}")
+    return float(np.polyfit(np.log(eps), np.log(steps), 1)[0])
+
+
+def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, -2.5, 9), scales: int = 16) -> dict:
+    """Steps to f − f* <= ε on four functions, with fitted log-log slopes beside the theory's.
+
+    Smooth: GD with α = 1/L on `smooth_functions` for as many steps as the bound L R²/(2ε) allows.
+    Non-smooth: for each ε the subgradient method (NDGM) with the constant step α = ε/G² that the theory
+    prescribes (f_best − f* <= (R² + G²α²k)/(2αk) <= ε once k >= (RG/ε)²), on `nonsmooth_worst` and on
+    the easy G|x| (the toy LASSO (7) in one dimension) from R = 1.
+    Returns "eps_smooth" (E1,), "eps_nonsmooth" (E2,), "steps" {name: (E,)}, "slope" {name: float},
+    "theory" {name: −1 or −2}, "bound" {"smooth": L R²/(2ε), "nonsmooth": (RG/ε)²}.
+    """
+    eps_s = np.sort(validation.positive("eps_smooth", eps_smooth).reshape(-1))[::-1]
+    eps_n = np.sort(validation.positive("eps_nonsmooth", eps_nonsmooth).reshape(-1))[::-1]
+    smooth_bound = 1.0 / (2.0 * eps_s)          # L = R = 1
+    nonsmooth_bound = 1.0 / eps_n ** 2          # G = R = 1
+
+    quad, x0 = smooth_functions(scales)
+    gd = run.run(quad, optim.make("gd", 1.0), x0, int(np.ceil(smooth_bound.max())), record=("loss",))
+    worst, z0 = nonsmooth_worst(scales)
+    sub = run.run(worst, optim.make("gd", eps_n), z0, int(np.ceil(nonsmooth_bound.max())), record=("loss",))
+    easy = run.run(losses.ToyLasso(1.0), optim.make("gd", eps_n), np.ones(1),
+                   int(np.ceil(1.0 / eps_n.min())) + 1, record=("loss",))
+    steps = {
+        "smooth worst": steps_to(gd["loss"][:, 0], eps_s),
+        "smooth easy": steps_to(gd["loss"][:, 1], eps_s),
+        "nonsmooth worst": steps_to(sub["loss"], eps_n),
+        "nonsmooth easy": steps_to(easy["loss"], eps_n),
+    }
+    eps_of = {name: eps_s if name.startswith("smooth") else eps_n for name in steps}
+    return {
+        "eps_smooth": eps_s, "eps_nonsmooth": eps_n, "steps": steps,
+        "slope": {name: fit_slope(eps_of[name], np.maximum(s, 1)) for name, s in steps.items()},
+        "theory": {"smooth worst": -1.0, "smooth easy": -1.0, "nonsmooth worst": -2.0, "nonsmooth easy": -2.0},
+        "bound": {"smooth": smooth_bound, "nonsmooth": nonsmooth_bound},
+    }
+
+
+# ----- L-smoothness at a kink, and Appendix A.2's picture -----
+
+def difference_quotients(h) -> dict:
+    """(g(h) − g(−h))/(2h) for g = ReLU's derivative (1 for x > 0, else 0, as autodiff has it) and for
+    g = softplus's derivative, the sigmoid. Eq. (5) asks for a bound on it: ReLU's is 1/(2h), unbounded
+    as h → 0; softplus's tends to its second derivative at 0, 1/4.
+    """
+    h = validation.positive("h", h)
+    relu_grad = lambda x: (x > 0).astype(float)
+    return {"h": h, "relu": (relu_grad(h) - relu_grad(-h)) / (2 * h),
+            "softplus": (losses._sigmoid(h) - losses._sigmoid(-h)) / (2 * h)}
+
+
+def kink_geometry(lam: float = 1.0, alpha: float = 0.35, x0: float = 1.0, steps: int = 12, lines: int = 9) -> dict:
+    """Appendix A.2 for f(x) = λ|x| (eq. 7 in one dimension), whose minimum sits at the kink x = 0.
+
+    "slopes" (lines,): subgradients g ∈ ∂f(0) = [−λ, λ]; each line w = g·x supports the epigraph at
+    (0, 0), and no other line through a point of the w-axis above 0 does (Proposition A.3).
+    "ndgm" (steps+1,): NDGM iterates on λ|x| with step α; every step has length αλ, so they end up
+    hopping across 0 forever. "gd" (steps+1,): GD with the same α on the smooth (λ/2)x², whose
+    steps shrink with the gradient and close in on the minimum.
+    """
+    lam = float(validation.positive("lam", lam))
+    alpha = float(validation.positive("alpha", alpha))
+    x0 = float(validation.real_array("x0", x0))
+    steps = validation.count("steps", steps)
+    lines = validation.count("lines", lines, minimum=2)
+    rule, start = optim.make("gd", alpha), np.array([x0])
+    kinked = run.run(losses.ToyLasso(lam), rule, start, steps, record=(), trajectory=True)
+    smooth = run.run(losses.LeastSquares(np.array([[np.sqrt(lam)]]), np.zeros(1)), rule, start, steps,
+                     record=(), trajectory=True)
+    return {"lam": lam, "alpha": alpha, "slopes": np.linspace(-lam, lam, lines),
+            "ndgm": kinked.trajectory[:, 0], "gd": smooth.trajectory[:, 0]}

@@ -1,0 +1,96 @@
+"""Section 3: Figure 1's counterexample to Proposition 3.1, the rates, and L-smoothness at a kink."""
+import numpy as np
+import pytest
+
+from ndgm import convergence, problems
+
+FIGURE1_ALPHA = 0.01          # the step size book/convergence.md uses for Figure 1
+
+
+@pytest.mark.parametrize("activation", ["relu", "softplus"])
+def test_figure1_monotone_loss_yet_beta_leaves_the_unit_ball(activation):
+    """At α = 0.01 the loss never increases, yet ‖β_k‖∞ passes 1 from ‖β_0‖∞ < 1: Proposition 3.1 as
+    stated would forbid it, and it happens for the smooth softplus loss as well as for ReLU."""
+    cur = convergence.capture_curves([FIGURE1_ALPHA], steps=1000, activation=activation)
+    assert cur["linf"][0, 0] < 1.0
+    assert cur["monotone"][0] and np.all(np.diff(cur["loss"][0]) <= 0)
+    assert cur["escapes"][0] and cur["linf"][0].max() > 1.2
+    assert cur["loss"].shape == cur["linf"].shape == (1, 1001)
+
+
+def test_the_counterexample_holds_for_every_seed_at_the_chosen_alpha():
+    scan = convergence.capture_scan([FIGURE1_ALPHA, 0.1], seeds=range(5), steps=500)
+    assert scan["both"].shape == (5, 2)
+    assert scan["both"][:, 0].all()
+    assert not scan["monotone"][:, 1].any()            # α = 0.1 is too large for a monotone loss
+    np.testing.assert_allclose(scan["window"], [FIGURE1_ALPHA])
+
+
+def test_the_start_is_far_outside_the_euclidean_unit_ball():
+    """Proposition 3.1 (and the capture theorem) measure ‖β − β*‖₂: here it starts near 12.7, not below 1."""
+    for activation in ("relu", "softplus"):
+        cur = convergence.capture_curves([FIGURE1_ALPHA], steps=10, activation=activation)
+        assert cur["l2_start"] > 10
+
+
+def test_relu_minimum_is_zero_and_softplus_minimum_is_stationary():
+    p = problems.capture(0)
+    fstar, bstar = convergence.minimum(p)
+    assert fstar == pytest.approx(np.sum(p.y ** 2)) and not bstar.any()
+    fstar, bstar = convergence.minimum(p, "softplus")
+    loss = convergence.capture_loss(p.Z, p.y, "softplus")
+    assert np.linalg.norm(loss.grad(bstar)) < 1e-6 and loss.value(bstar) == pytest.approx(fstar)
+
+
+def test_rates_slopes_match_the_worst_case_theory():
+    """Fitted log-log slopes within 0.3 of −1 (GD, L-smooth) and −2 (subgradient method, Lipschitz) on the
+    functions that attain the rate; the easy functions are clearly faster."""
+    res = convergence.rates()
+    assert abs(res["slope"]["smooth worst"] - (-1.0)) < 0.3
+    assert abs(res["slope"]["nonsmooth worst"] - (-2.0)) < 0.3
+    assert res["slope"]["smooth easy"] > -0.5
+    assert res["slope"]["nonsmooth easy"] > -1.3
+    # the theory's upper bounds hold
+    assert np.all(res["steps"]["smooth worst"] <= res["bound"]["smooth"])
+    assert np.all(res["steps"]["nonsmooth worst"] <= res["bound"]["nonsmooth"])
+
+
+def test_steps_to_uses_the_best_value_so_far():
+    gaps = np.array([1.0, 0.05, 0.5, 0.01])
+    np.testing.assert_array_equal(convergence.steps_to(gaps, [0.1, 0.01, 1e-3]), [1, 3, np.nan])
+    assert convergence.fit_slope([1e-1, 1e-2, 1e-3], [10, 1e3, 1e5]) == pytest.approx(-2.0)
+
+
+def test_relu_difference_quotient_is_unbounded_and_softplus_is_not():
+    dq = convergence.difference_quotients(np.logspace(0, -8, 9))
+    np.testing.assert_allclose(dq["relu"], 1 / (2 * dq["h"]))
+    assert dq["relu"][-1] > 1e7
+    assert np.all(dq["softplus"] <= 0.25 + 1e-6) and dq["softplus"][-1] == pytest.approx(0.25, rel=1e-6)
+
+
+def test_fixed_steps_keep_hopping_over_the_kink():
+    geom = convergence.kink_geometry(lam=1.0, alpha=0.35, x0=1.0, steps=40)
+    tail = geom["ndgm"][-10:]
+    assert np.all(np.abs(np.diff(tail)) == pytest.approx(0.35))     # every step has length αλ
+    assert np.min(np.abs(tail)) > 0.01                                # and never lands on 0
+    assert abs(geom["gd"][-1]) < 1e-6                                 # the smooth case closes in
+    assert geom["slopes"].min() == -1.0 and geom["slopes"].max() == 1.0
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: convergence.capture_curves([0.0]), "alphas"),
+    (lambda: convergence.capture_curves([0.01], activation="gelu"), "activation"),
+    (lambda: convergence.capture_curves([0.01], steps=0), "steps"),
+    (lambda: convergence.capture_curves([0.01], seed=-1), "seed"),
+    (lambda: convergence.capture_scan([0.01], seeds=[]), "seeds"),
+    (lambda: convergence.rates(eps_smooth=[-1e-3]), "eps_smooth"),
+    (lambda: convergence.fit_slope([0.1], [3]), "same length"),
+    (lambda: convergence.steps_to([1.0, np.nan], [0.1]), "gaps"),
+    (lambda: convergence.difference_quotients([0.0]), "h"),
+    (lambda: convergence.kink_geometry(alpha=-1), "alpha"),
+    (lambda: convergence.smooth_functions(condition=0.5), "condition"),
+    (lambda: convergence.geometric_scales(1), "scales"),
+])
+def test_bad_inputs(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
