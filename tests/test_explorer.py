@@ -75,3 +75,23 @@ def test_explorer_rejects_inconsistent_specs():
         explorer.lasso_problem("ridge", 1.0)
     with pytest.raises(ValueError, match=r"lr must lie in \(0, inf\)"):
         explorer.lasso_grid(lr=[0.0, 0.1])
+
+
+def test_alpha_explorers_show_what_their_captions_say():
+    """Figure 1's grid (book/convergence.md): every run leaves the unit ball; from some α up the loss
+    rises with both activations, and below it only ReLU's ever rises (at kink crossings); Figure 4's
+    grid: the quadratic diverges exactly above 2/η, Huber never."""
+    from ndgm import convergence, stability
+
+    grid = np.logspace(-4, -1, 25)
+    relu, soft = (convergence.capture_curves(grid, 2000, activation=a) for a in ("relu", "softplus"))
+    assert np.all(relu["escapes"]) and np.all(soft["escapes"])
+    top = grid[np.argmin(soft["monotone"])]                      # the first α at which softplus rises
+    assert np.all(~soft["monotone"][grid >= top]) and np.all(~relu["monotone"][grid >= top])
+    assert np.all(soft["monotone"][grid < top])
+    payload = explorer.capture_explorer(relu, soft).payload()
+    assert payload["readouts"][0]["labels"] == ["no", "yes"]
+    curves = stability.edge_curves(np.logspace(-2, 2, 41), 1000)
+    np.testing.assert_array_equal(curves["quadratic_diverged"], curves["alpha"] > curves["edge"])
+    assert not np.any(curves["huber_diverged"])
+    assert len(explorer.edge_explorer(curves).html()) < 3e6

@@ -15,6 +15,7 @@ def expected(lam1, lr, name, problem, steps=300):
 
 def test_every_lasso_control_recomputes_the_figure(capsys):
     ui = LassoExplorer(steps=300)
+    images = {bytes(ui.image.value)}
     times = {}
     for control, value in [("lam1", 10.0), ("lr", 0.05), ("optimizer", "rmsprop"), ("problem", "lasso"),
                            ("optimizer", "prox"), ("lam1", 0.02)]:
@@ -26,9 +27,13 @@ def test_every_lasso_control_recomputes_the_figure(capsys):
         np.testing.assert_allclose(ui.current.final("zeros"), want.final("zeros"))
         assert ui.current.final("l1") != before
         assert f"{want.final('l1'):.4g}" in ui.readout.value
+        assert bytes(ui.image.value).startswith(b"\x89PNG")
+        images.add(bytes(ui.image.value))
         times[f"{control}={value}"] = ui.last_redraw_s
+    assert len(images) == 7                                    # every change drew a new figure
     with capsys.disabled():
-        print("\nlive LASSO explorer redraw times (s):", {k: round(v, 3) for k, v in times.items()})
+        print("\nlive LASSO explorer redraw times, computation and PNG (ms):",
+              {k: round(1000 * v) for k, v in times.items()})
 
 
 def test_alpha_sliders_of_figures_1_and_4_recompute():

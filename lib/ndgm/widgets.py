@@ -5,11 +5,11 @@ precomputed versions of the same figures instead.
 """
 from __future__ import annotations
 
+import io
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from . import convergence, explorer, optim, plots, run, stability, validation
 
@@ -17,7 +17,9 @@ from . import convergence, explorer, optim, plots, run, stability, validation
 class LiveFigure:
     """Controls whose every change recomputes with ndgm and redraws a matplotlib figure.
 
-    Subclasses define `render(**values) -> (figure, readout HTML)`, one argument per control.
+    Subclasses define `render(**values) -> (figure, readout HTML)`, one argument per control. The
+    figure is rendered to PNG here, into an image widget, so `last_redraw_s` measures the whole
+    redraw (computation and drawing) in any front end.
     """
 
     def __init__(self, controls: dict):
@@ -25,11 +27,11 @@ class LiveFigure:
 
         self.controls = controls
         self.readout = w.HTML()
-        self.output = w.Output()
+        self.image = w.Image(format="png")
         self.last_redraw_s = None
         for c in controls.values():
             c.observe(lambda change: self.update(), names="value")
-        self.widget = w.VBox([w.HBox(list(controls.values())), self.readout, self.output])
+        self.widget = w.VBox([w.HBox(list(controls.values())), self.readout, self.image])
         self.update()
 
     def render(self, **values):
@@ -38,10 +40,10 @@ class LiveFigure:
     def update(self):
         t0 = time.perf_counter()
         fig, text = self.render(**{name: c.value for name, c in self.controls.items()})
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(fig)
+        png = io.BytesIO()
+        fig.savefig(png, format="png")
         plt.close(fig)
+        self.image.value = png.getvalue()
         self.readout.value = text
         self.last_redraw_s = time.perf_counter() - t0
 
