@@ -81,9 +81,7 @@ def capture_scan(alphas, seeds=range(5), steps: int = 2000, activation: str = "r
     "window" holds the α at which both hold for every seed (Figure 1's counterexample to Prop. 3.1).
     """
     alphas = validation.positive("alphas", alphas).reshape(-1)
-    seeds = [seeds] if np.ndim(seeds) == 0 else list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
+    seeds = validation.seeds(seeds)
     data = [problems.capture(s) for s in seeds]
     for problem in data:
         _check_start(problem)

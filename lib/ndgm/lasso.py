@@ -27,14 +27,6 @@ def _lams(name, value):
     return validation.positive(name, value).reshape(-1)
 
 
-def _seeds(seeds) -> list:
-    """One seed or an iterable of them, as a list (problems.* validate each seed)."""
-    seeds = [seeds] if np.ndim(seeds) == 0 else list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    return seeds
-
-
 def cycle_steps(beta0, step) -> int:
     """Steps after which every coordinate of NDGM on (7) is in its 2-cycle, with the last three iterates inside it.
 
@@ -249,7 +241,7 @@ def b2_search(lr=(0.005, 0.01, 0.02), seeds=range(10), steps: int = 15000, every
         raise ValueError(f"lam_small must hold the two small penalties the text names; got {lam_small.size} values")
     lam1 = np.append(lam_small, float(_lams("lam_big", lam_big)[0]))
     lr = _lams("lr", lr)
-    probs = [problems.general_lasso(s) for s in _seeds(seeds)]
+    probs = [problems.general_lasso(s) for s in validation.seeds(seeds)]
     W, y = np.stack([p.Z for p in probs]), np.stack([p.y for p in probs])
     res = run.sweep(lambda lam: losses.GeneralLasso(W, y, lam), "gd", lam1, lr,
                     np.stack([p.beta0 for p in probs]), steps, record=("l1",), every=every)
@@ -356,7 +348,7 @@ def training_curves(lam1=(0.001, 0.01, 1.0, 100.0), lr: float = 0.1, p: int = 10
     """Each optimizer on (7) from the same starts β0 ~ U[-1, 1]^P, recording the loss at every step."""
     lam1, lr = _lams("lam1", lam1), float(validation.positive("lr", lr))
     p = validation.count("p", p)
-    seeds = _seeds(seeds)
+    seeds = validation.seeds(seeds)
     if len(optimizers) == 0:
         raise ValueError("optimizers must name at least one optimizer")
     beta0 = problems.starts(seeds, p)

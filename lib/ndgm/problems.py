@@ -66,7 +66,4 @@ def huber(seed: int = 0, n: int = 50, p: int = 200) -> Problem:
 def starts(seeds, p: int) -> np.ndarray:
     """One starting point β0 ~ U[-1, 1]^p per seed (Proposition 4.1's initialisation): shape (S, p)."""
     p = validation.count("p", p)
-    seeds = [seeds] if np.ndim(seeds) == 0 else list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    return np.stack([_rng(s).uniform(-1.0, 1.0, p) for s in seeds])
+    return np.stack([_rng(s).uniform(-1.0, 1.0, p) for s in validation.seeds(seeds)])

@@ -64,6 +64,14 @@ def count(name: str, value, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def seeds(value) -> list:
+    """One seed or an iterable of them, as a non-empty list (each seed is checked where it is used)."""
+    listed = [value] if np.ndim(value) == 0 else list(value)
+    if not listed:
+        raise ValueError("seeds must name at least one seed")
+    return listed
+
+
 def choice(name: str, value, options) -> str:
     """One of a fixed set of names."""
     options = list(options)
