@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from ndgm import problems, stability
+from ndgm import losses, problems, stability
+from rounding import EPS
 
 ALPHAS = np.logspace(-2, 2, 21)
 
@@ -12,16 +13,39 @@ def curves():
     return stability.edge_curves(ALPHAS, steps=600)
 
 
-def test_huber_constants():
-    c = stability.huber_constants()
-    assert c["residual"] < 1e-10 and c["fstar"] == 0.0
-    assert 0 < c["lipschitz_low"] <= c["lipschitz_high"]
+def test_huber_minimum_is_zero():
+    """f* = 0 for (10): every Huber term is >= 0, and with N = 50 < P = 200 rows the least-norm solution
+    fits y, up to rounding, so f* lies between 0 and the value there."""
+    c, p = stability.huber_constants(), problems.huber(0)
+    beta = np.linalg.lstsq(p.Z, p.y, rcond=None)[0]
+    # a backward-stable least-norm solve is exact for data moved by a few P·EPS relative, so its residual is
+    # within a small multiple of P·EPS·cond(Z)·‖y‖₂ (Higham, Accuracy and Stability of Numerical
+    # Algorithms, 2nd ed., ch. 21); each residual's Huber term is then r²/2
+    fit = p.Z.shape[1] * EPS * np.linalg.cond(p.Z) * np.linalg.norm(p.y)
+    assert np.max(np.abs(p.Z @ beta - p.y)) <= fit and c["residual"] <= fit
+    attained = losses.Huber(p.Z, p.y).value(beta)
+    assert 0.0 <= c["fstar"] <= attained <= fit ** 2 / 2
+
+
+def test_huber_lipschitz_estimates():
+    """L of eq. (6) is the largest ‖∇f‖ = ‖Zᵀclip(Zβ − y)‖/N: ‖Zᵀu‖/N at the best sign vector u.
+
+    "lipschitz_high" = σ_max/√N = √η bounds it above. "lipschitz_low" is ‖Zᵀu‖/N where single flips end
+    from the signs of Z's top left singular vector: it must beat that start, and the slope of the loss
+    far from the data in 200 random sign patterns (β = Z⁺(y + 2u) puts every residual at 2uᵢ).
+    """
+    c, p = stability.huber_constants(), problems.huber(0)
+    n = p.Z.shape[0]
+    start = np.sign(np.linalg.svd(p.Z, full_matrices=False)[0][:, 0])
+    signs = np.vstack([start, np.sign(np.random.default_rng(0).uniform(-1, 1, (200, n)))])
+    far = (np.linalg.pinv(p.Z) @ (p.y + 2 * signs).T).T
+    slopes = np.linalg.norm(losses.Huber(p.Z, p.y).grad(far), axis=-1)
+    # strictly above the start, by more than two ways of summing its N terms can differ
+    assert c["lipschitz_low"] > slopes[0] + 2 * EPS * np.linalg.norm(np.abs(start) @ np.abs(p.Z))
+    assert c["lipschitz_low"] >= slopes.max()
+    assert c["lipschitz_low"] <= c["lipschitz_high"]
     assert c["lipschitz_high"] == pytest.approx(np.sqrt(c["eta"]))
     assert c["edge"] == pytest.approx(2 / c["eta"])
-    # the lower estimate of L is reached by a sign vector: check it directly
-    p = problems.huber(0)
-    signs = np.sign(np.random.default_rng(0).uniform(-1, 1, (200, p.Z.shape[0])))
-    assert np.max(np.linalg.norm(signs @ p.Z, axis=-1) / p.Z.shape[0]) <= c["lipschitz_high"]
 
 
 def test_huber_never_diverges_and_the_quadratic_does_above_two_over_eta(curves):
