@@ -1,14 +1,23 @@
 """Benchmark: one vectorised ndgm sweep against one torch.optim.SGD loop per configuration.
 
-    python -m ndgm.benchmark [--configs 1000] [--steps 10000] [--p 10]
+    python -m ndgm.benchmark [--configs 1000] [--steps 10000] [--p 10] [--out result.json]
 
 Runs NDGM on the toy LASSO (7) over a grid of (λ1, α) both ways, checks that both give the same
-iterates, and prints both wall times and their ratio.
+iterates, and prints both wall times and their ratio. With `--out` it also writes them as JSON,
+together with the machine they were measured on (CPU model, core count, library versions), the
+date, the load average before and after, and the process CPU time of each computation (which other
+work on a shared machine inflates much less than the wall time), so that a quoted figure can say
+where it comes from.
 """
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import os
+import platform
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -47,31 +56,89 @@ def with_torch(lam1, lr, beta0, steps):
     return np.array(finals)
 
 
+def cpu_model() -> str:
+    """The CPU's name: /proc/cpuinfo's "model name" on Linux, else what `platform` reports."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load() -> float | None:
+    """The 1-minute load average (other work running beside the benchmark), where the OS has one."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def machine() -> dict:
+    """Where a measurement was taken: CPU, cores, OS and library versions."""
+    import torch
+
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__,
+    }
+
+
+def measure(configs: int, steps: int, p: int) -> dict:
+    """Time both computations on `configs` (λ1, α) pairs for `steps` steps in dimension `p`.
+
+    Returns
+    -------
+    dict
+        The settings, the machine (`machine()`), the UTC start time, the load average at the start
+        and the end, both wall times and both process CPU times in seconds, their ratios, and the
+        largest absolute difference between the two sets of final iterates.
+    """
+    configs = validation.count("configs", configs)
+    steps = validation.count("steps", steps)
+    lam1, lr = grid(configs)
+    beta0 = problems.starts(0, validation.count("p", p))[0]
+    result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine(), "configs": configs, "steps": steps, "p": int(beta0.size),
+              "load_average_1min": {"start": load()}}
+
+    finals = {}
+    for name, how in [("ndgm", with_ndgm), ("torch", with_torch)]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        finals[name] = how(lam1, lr, beta0, steps)
+        result[f"{name}_s"] = time.perf_counter() - wall
+        result[f"{name}_cpu_s"] = time.process_time() - cpu
+        print(f"{name}: {result[f'{name}_s']:9.2f} s wall, {result[f'{name}_cpu_s']:9.2f} s CPU", flush=True)
+    ours, theirs = finals["ndgm"], finals["torch"]
+
+    result["load_average_1min"]["end"] = load()
+    result["speedup"] = result["torch_s"] / result["ndgm_s"]
+    result["speedup_cpu"] = result["torch_cpu_s"] / result["ndgm_cpu_s"]
+    result["max_abs_difference"] = float(np.max(np.abs(ours - theirs)))
+    result["agree"] = bool(np.allclose(ours, theirs, rtol=1e-10, atol=1e-12))
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=int, default=1000, help="number of (λ1, α) configurations")
     parser.add_argument("--steps", type=int, default=10000, help="iterations per configuration")
     parser.add_argument("--p", type=int, default=10, help="dimension P of β")
+    parser.add_argument("--out", type=Path, help="also write the result as JSON to this file")
     args = parser.parse_args(argv)
-    configs = validation.count("configs", args.configs)
-    steps = validation.count("steps", args.steps)
-    lam1, lr = grid(configs)
-    beta0 = problems.starts(0, validation.count("p", args.p))[0]
+    result = measure(args.configs, args.steps, args.p)
 
-    t0 = time.perf_counter()
-    ours = with_ndgm(lam1, lr, beta0, steps)
-    t_ndgm = time.perf_counter() - t0
-    print(f"ndgm, one vectorised call:  {t_ndgm:9.2f} s", flush=True)
-    t0 = time.perf_counter()
-    theirs = with_torch(lam1, lr, beta0, steps)
-    t_torch = time.perf_counter() - t0
-    print(f"torch.optim.SGD, {configs} loops: {t_torch:9.2f} s")
-
-    diff = np.max(np.abs(ours - theirs))
-    print(f"{configs} configurations x {steps} steps, P = {beta0.size}")
-    print(f"largest difference between the final iterates: {diff:.3g}")
-    print(f"speed-up: {t_torch / t_ndgm:.0f}x")
-    if not np.allclose(ours, theirs, rtol=1e-10, atol=1e-12):
+    print(f"{result['configs']} configurations x {result['steps']} steps, P = {result['p']}")
+    print(f"largest difference between the final iterates: {result['max_abs_difference']:.3g}")
+    print(f"speed-up: {result['speedup']:.0f}x in wall time, {result['speedup_cpu']:.0f}x in CPU time")
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"written to {args.out}")
+    if not result["agree"]:
         raise SystemExit("the two computations disagree")
 
 
