@@ -1,8 +1,19 @@
-"""The book's matplotlib figures, one function per figure, styled alike."""
+"""The book's matplotlib figures, one function per figure, styled alike.
+
+Every figure leaves out values that are not finite or beyond ±SHOWN (a diverged run is drawn up to
+where it left that range); the live figures of `ndgm.widgets` are `PanelRow`s, updated in place.
+"""
 from __future__ import annotations
+
+import io
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 COLORS = {"constant": "#1f77b4", "diminishing": "#d62728", "reducing": "#2ca02c",
           "gd": "#1f77b4", "momentum": "#ff7f0e", "rmsprop": "#2ca02c", "adam": "#d62728", "prox": "#9467bd"}
@@ -16,6 +27,19 @@ def _axes(ncols=1, width=4.6, height=3.4):
     return fig, axes[0]
 
 
+SHOWN = 1e100
+"""The largest magnitude a figure draws; beyond it a run is off the chart. matplotlib's log-axis tick
+locator places ticks up to one axis span beyond the limits, so limits within 1e-100..1e100 keep every
+tick inside float64's range (1.8e308); wider ones raise OverflowError when the ticks are formatted."""
+
+
+def _shown(values):
+    """`values` as floats, with those that are not finite or beyond ±SHOWN replaced by nan (a gap)."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(v) <= SHOWN, v, np.nan)
+
+
 def step_size_regimes(runs: dict, schedules: dict, alpha: float):
     """Section 2: |x_t| under NDGM on |x| for each step-size regime (left) and the step sizes α_t (right).
 
@@ -24,7 +48,7 @@ def step_size_regimes(runs: dict, schedules: dict, alpha: float):
     """
     fig, (left, right) = _axes(ncols=2)
     for name, res in runs.items():
-        x = res["l1"]
+        x = _shown(res["l1"])
         # the iterates jump across the kink every step: draw them faintly, and their two-step envelope
         left.semilogy(res.steps, x, color=COLORS.get(name), lw=0.5, alpha=0.3)
         left.semilogy(res.steps[1:], np.maximum(x[:-1], x[1:]), color=COLORS.get(name), lw=1.5, label=name)
@@ -49,7 +73,7 @@ def lasso_2d(example):
     fig, axes = _axes(ncols=len(example.lam1))
     t = np.arange(example.trajectory.shape[0])
     for ax, lam, path in zip(axes, example.lam1, example.trajectory.swapaxes(0, 1)):
-        ax.plot(t, path[:, 0], color=COLORS["gd"], lw=0.8, marker=".", ms=3)
+        ax.plot(t, _shown(path[:, 0]), color=COLORS["gd"], lw=0.8, marker=".", ms=3)
         ax.axvline(example.switch, color="0.5", ls="--", lw=1)
         ax.set_yscale("symlog", linthresh=1e-3)
         ax.set(xlabel="iteration t", ylabel=r"$\beta_t[0] = \beta_t[1]$", title=rf"$\lambda_1 = {lam:g}$")
@@ -98,9 +122,10 @@ def b2_search(search):
     best = search.best()
     a = int(np.flatnonzero(search.lr == best["lr"])[0])
     fig, (ax,) = _axes(width=6.0, height=4.0)
+    l1 = _shown(search.l1)
     for i, color in zip(range(3), ("#1f77b4", "#2ca02c", "#d62728")):
-        ax.plot(search.steps[1:], search.l1[1:, i, a], color=color, lw=0.6, alpha=0.35)
-        ax.plot(search.steps[1:], np.median(search.l1[1:, i, a], axis=-1), color=color, lw=2,
+        ax.plot(search.steps[1:], l1[1:, i, a], color=color, lw=0.6, alpha=0.35)
+        ax.plot(search.steps[1:], np.median(l1[1:, i, a], axis=-1), color=color, lw=2,
                 label=rf"$\lambda_1 = {search.lam1[i]:g}$ (median over {search.seeds.size} seeds)")
     for target in (1.62, 25.4):
         ax.axhline(target, color="0.3", ls="--", lw=1)
@@ -173,8 +198,8 @@ def capture(relu: dict, softplus: dict, alpha: float):
     for name, cur, style, color in (("ReLU (NDGM)", relu, "-", COLORS["gd"]),
                                     ("softplus (GD)", softplus, "--", COLORS["rmsprop"])):
         i = int(np.argmin(np.abs(cur["alpha"] - alpha)))
-        left.semilogy(cur["step"], cur["loss"][i] - cur["minimum"], style, color=color, label=name)
-        right.plot(cur["step"], cur["linf"][i], style, color=color, label=name)
+        left.semilogy(cur["step"], _shown(cur["loss"][i] - cur["minimum"]), style, color=color, label=name)
+        right.plot(cur["step"], _shown(cur["linf"][i]), style, color=color, label=name)
     right.axhline(1.0, color="k", lw=0.8, ls=":")
     for ax in (left, right):
         ax.set(xscale="symlog", xlim=(0, relu["step"][-1]))
@@ -250,8 +275,8 @@ def epigraph(geom: dict):
     left.set(ylim=(-0.6 * lam, 1.3 * lam), xlabel="x", ylabel="w", title=r"supporting lines of $f(x) = \lambda|x|$ at 0")
     left.legend(frameon=False, fontsize=8, loc="lower right")
     k = np.arange(len(geom["ndgm"]))
-    right.plot(k, geom["ndgm"], marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
-    right.plot(k, geom["gd"], marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
+    right.plot(k, _shown(geom["ndgm"]), marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
+    right.plot(k, _shown(geom["gd"]), marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
     right.axhline(0.0, color="k", lw=0.8, ls=":")
     right.set(xlabel="iteration k", ylabel=r"$x_k$", title=rf"same step $\alpha = {geom['alpha']:g}$")
     right.legend(frameon=False)
@@ -266,14 +291,13 @@ def edge_of_stability(curves: dict, shown=(0.1, 10.0)):
     `ndgm.stability.edge_curves`.
     """
     fig, axes = _axes(ncols=len(shown) + 1, width=3.6)
-    # beyond 1e100 the quadratic's blow-up is off the chart (and would overflow the log axis)
-    quad = np.where(curves["quadratic"] < 1e100, curves["quadratic"], np.nan)
+    quad = _shown(curves["quadratic"])        # its blow-up leaves the chart at SHOWN
     for ax, a, color in zip(axes, shown, (COLORS["gd"], COLORS["adam"], COLORS["rmsprop"], COLORS["prox"])):
         i = int(np.argmin(np.abs(curves["alpha"] - a)))
-        ax.plot(curves["step"], curves["huber"][i], color=color, lw=0.8)
+        ax.plot(curves["step"], _shown(curves["huber"][i]), color=color, lw=0.8)
         ax.set(xlabel="iteration k", ylabel=r"$L_7(\beta_k)$", title=rf"Huber (10), $\alpha = {curves['alpha'][i]:g}$")
         axes[-1].semilogy(curves["step"], quad[i], color=color, lw=0.8, label=rf"$\alpha = {curves['alpha'][i]:g}$")
-    axes[-1].set(ylim=(1e-35, 1e100), xlabel="iteration k", ylabel="least-squares loss",
+    axes[-1].set(ylim=(1e-35, SHOWN), xlabel="iteration k", ylabel="least-squares loss",
                  title=rf"quadratic, $2/\eta = {curves['edge']:.3f}$")
     axes[-1].legend(frameon=False)
     return fig
@@ -314,25 +338,237 @@ def toy_lasso_stability(toy: dict):
     return fig
 
 
-# ----- the live-kernel explorer (ndgm.widgets) -----
+# ----- the live figures of ndgm.widgets, redrawn on every change of a control -----
 
-def lasso_live(current, lam1_grid, curve, lam1: float):
-    """Section 4's explorer in a live kernel: ‖β_t‖₁ and the loss of the `current` run, and the final
-    ‖β‖₁ over `lam1_grid` (`curve`) with the current λ1 circled.
+class PanelRow:
+    """A row of panels drawn once and then updated in place: the live figures of `ndgm.widgets`.
 
-    Drawn for speed, since it is redrawn on every change: no layout engine, no minor ticks on the log
-    axes (those two cost more than the computation), plain-text labels.
+    A change of a control replaces the data of named lines (`show`) and renders again (`png`). Each
+    panel is its own small figure whose axis limits are rounded outwards (to decades on a log axis,
+    to tick steps on a linear one), so that most changes leave them as they were: the panel's frame,
+    ticks and labels, rendered once per set of limits and title, are then pasted from a cache and
+    only the lines and the note are drawn on top. Values that are not finite or beyond ±SHOWN are
+    left out, so a diverged run is drawn up to where it left that range and no overflow reaches
+    matplotlib.
+
+    Parameters
+    ----------
+    panels : sequence of dict
+        Per panel, keyword arguments of `Axes.set` (title, xlabel, ylabel, xscale, yscale) and
+        optionally "hline", the y of a dotted horizontal reference line.
+    width, height : float
+        Size of one panel in inches.
+    dpi : int
+        Pixels per inch of the PNG.
+
+    Examples
+    --------
+    >>> row = PanelRow([dict(title="loss", xlabel="t", ylabel="f", xscale="log", yscale="log")])
+    >>> row.add(0, "loss", color=COLORS["gd"])
+    >>> row.show("loss", [1, 2, 3], [1.0, 0.5, np.inf])
+    >>> row.png()[:4]
+    b'\\x89PNG'
     """
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), dpi=80)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.17, top=0.9, wspace=0.3)
-    axes[0].loglog(current.steps[1:], current["l1"][1:], color=COLORS["gd"])
-    axes[0].set(xlabel="iteration t", ylabel="‖β_t‖₁", title="‖β‖₁ over the iterations")
-    axes[1].loglog(current.steps[1:], current["loss"][1:], color=COLORS["adam"])
-    axes[1].set(xlabel="iteration t", ylabel="f(β_t)", title="loss over the iterations")
-    axes[2].loglog(lam1_grid, curve, marker=".", color=COLORS["gd"])
-    axes[2].plot([lam1], [current.final("l1")], "ko", mfc="none", ms=9)
-    axes[2].set(xlabel="λ₁", ylabel="‖β_T‖₁", title="final ‖β‖₁ against λ₁")
-    for ax in axes:
-        ax.minorticks_off()
-        ax.grid(True, alpha=0.3)
+
+    CACHED = 16
+    """Backgrounds kept per panel (about 330 kB each at the default size)."""
+
+    def __init__(self, panels, width: float = 4.0, height: float = 3.2, dpi: int = 80):
+        self.axes, self.lines, self.notes, self._hlines, self._backgrounds = [], {}, [], [], []
+        self._note_texts = [""] * len(panels)
+        for spec in panels:
+            spec = dict(spec)
+            hline, title = spec.pop("hline", None), spec.pop("title", "")
+            fig = Figure(figsize=(width, height), dpi=dpi)
+            FigureCanvasAgg(fig)
+            ax = fig.add_axes((0.2, 0.17, 0.73, 0.72))
+            ax.set(**spec)
+            ax.set_title(title, y=1.0, pad=5, fontsize=10)      # a fixed position: no automatic layout
+            ax.xaxis.set_label_coords(0.5, -0.13)
+            ax.yaxis.set_label_coords(-0.19, 0.5)
+            ax.minorticks_off()
+            ax.grid(True, alpha=0.3)
+            ax.spines[["top", "right"]].set_visible(False)
+            if hline is not None:
+                ax.axhline(hline, color="k", lw=0.8, ls=":")
+            self.axes.append(ax)
+            self._hlines.append(() if hline is None else (hline,))
+            self.notes.append(ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", fontsize=9,
+                                      color=COLORS["adam"], animated=True))
+            self._backgrounds.append({})
+
+    def add(self, panel: int, key: str, **style):
+        """A line named `key` in panel number `panel`, empty until `show`; `style` as for `Axes.plot`."""
+        self.lines[key] = self.axes[panel].plot([], [], animated=True, **style)[0]
+
+    def show(self, key: str, x, y):
+        """Set line `key` to (x, y), leaving out the values of y that cannot be drawn (`_shown`)."""
+        self.lines[key].set_data(np.asarray(x, dtype=float), _shown(y))
+
+    def note(self, panel: int, text: str):
+        """A line of text in the top left corner of panel number `panel` ("" for none)."""
+        self._note_texts[panel] = text
+
+    def title(self, panel: int, text: str):
+        """Replace the title of panel number `panel`."""
+        self.axes[panel].set_title(text, y=1.0, pad=5, fontsize=10)
+
+    def png(self) -> bytes:
+        """Fit each panel's limits to its drawable values, draw every panel and return the row as PNG.
+
+        A panel with nothing to draw and no note says "every value diverged or is not positive".
+        """
+        images = []
+        for ax, note, text, hlines, backgrounds in zip(self.axes, self.notes, self._note_texts, self._hlines,
+                                                       self._backgrounds):
+            mine = [line for line in self.lines.values() if line.axes is ax]
+            x = np.concatenate([line.get_xdata() for line in mine])
+            y = np.concatenate([line.get_ydata() for line in mine])
+            ax.set_xlim(_data_limits(x, ax.get_xscale()))
+            ax.set_ylim(_rounded_limits(np.concatenate([y, hlines]), ax.get_yscale()))
+            empty = not _drawable(y, ax.get_yscale()).any()
+            note.set_text(text or ("every value diverged or is not positive" if empty else ""))
+            canvas = ax.figure.canvas
+            key = (ax.get_xlim(), ax.get_ylim(), ax.get_title())
+            if key in backgrounds:
+                canvas.restore_region(backgrounds.pop(key))
+            else:
+                canvas.draw()                       # everything but the lines and the note (animated)
+            backgrounds[key] = canvas.copy_from_bbox(ax.figure.bbox)    # the most recently used comes last
+            if len(backgrounds) > self.CACHED:
+                backgrounds.pop(next(iter(backgrounds)))
+            for artist in (*mine, note):
+                ax.draw_artist(artist)
+            images.append(np.asarray(canvas.buffer_rgba())[..., :3])
+        out = io.BytesIO()
+        Image.fromarray(np.concatenate(images, axis=1)).save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+def _drawable(values, scale: str):
+    """Which of `values` an axis of this scale can show: finite, and positive on a log axis."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & ((values > 0) if scale == "log" else True)
+
+
+def _data_limits(values, scale: str):
+    """The smallest and largest drawable value of `values`, or `_rounded_limits` if they are not two."""
+    shown = values[_drawable(values, scale)]
+    return (shown.min(), shown.max()) if shown.size and shown.min() < shown.max() else _rounded_limits(values, scale)
+
+
+def _rounded_limits(values, scale: str):
+    """Axis limits around every finite value of `values` (the positive ones on a log axis), rounded
+    outwards to decades (log) or to steps of 1, 2, 2.5 or 5 times a power of ten (linear), within
+    ±SHOWN (1/SHOWN to SHOWN on a log axis); (1, 10) or (0, 1) when no value is left."""
+    values = np.asarray(values, dtype=float)
+    values = values[_drawable(values, scale)]
+    if scale == "log":
+        e = np.log10(values) if values.size else np.zeros(1)
+        top = np.log10(SHOWN)
+        lo = np.clip(np.floor(e.min() - 0.02), -top, top - 1)
+        hi = np.clip(np.ceil(e.max() + 0.02), lo + 1, top)
+        return 10.0 ** lo, 10.0 ** hi
+    if not values.size:
+        return 0.0, 1.0
+    lo, hi = values.min(), values.max()
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):      # one value: half its size (or 0.5) either side
+        lo, hi = lo - 0.5 * max(1.0, abs(lo)), hi + 0.5 * max(1.0, abs(hi))
+    ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+    return ticks[0], ticks[-1]
+
+
+def lasso_live() -> PanelRow:
+    """Section 4's explorer in a live kernel: lines "l1" (‖β_t‖₁) and "loss" (f(β_t)) of the current
+    run, "curve" (final ‖β‖₁ over a λ1 grid) and "current" (the current λ1, circled)."""
+    row = PanelRow([
+        dict(title="‖β‖₁ over the iterations", xlabel="iteration t", ylabel="‖β_t‖₁", xscale="log", yscale="log"),
+        dict(title="loss over the iterations", xlabel="iteration t", ylabel="f(β_t)", xscale="log", yscale="log"),
+        dict(title="final ‖β‖₁ against λ₁", xlabel="λ₁", ylabel="‖β_T‖₁", xscale="log", yscale="log"),
+    ])
+    row.add(0, "l1", color=COLORS["gd"])
+    row.add(1, "loss", color=COLORS["adam"])
+    row.add(2, "curve", color=COLORS["gd"], marker=".")
+    row.add(2, "current", color="k", marker="o", mfc="none", ms=9, ls="none")
+    return row
+
+
+def capture_live() -> PanelRow:
+    """Figure 1 in a live kernel: "gap_relu", "gap_softplus" (L₂(β_k) − L₂*) and "linf_relu",
+    "linf_softplus" (‖β_k‖∞, the unit ball dotted) over the iterations."""
+    row = PanelRow([
+        dict(title="loss", xlabel="iteration k", ylabel="L₂(β_k) − L₂*", xscale="log", yscale="log"),
+        dict(title="‖β_k‖∞ leaves the unit ball", xlabel="iteration k", ylabel="‖β_k‖∞", xscale="log", hline=1.0),
+    ], width=4.6)
+    for panel, name in enumerate(("gap", "linf")):
+        row.add(panel, f"{name}_relu", color=COLORS["gd"], label="ReLU (NDGM)")
+        row.add(panel, f"{name}_softplus", color=COLORS["rmsprop"], ls="--", label="softplus (GD)")
+    row.axes[1].legend(frameon=False, loc="lower left")
+    return row
+
+
+def edge_live() -> PanelRow:
+    """Figure 4 in a live kernel: "huber" (the Huber loss (10)) and "quadratic" (least squares on the
+    same data, log scale) over the iterations."""
+    row = PanelRow([
+        dict(title="Huber (10)", xlabel="iteration k", ylabel="L₇(β_k)"),
+        dict(title="quadratic", xlabel="iteration k", ylabel="least-squares loss", yscale="log"),
+    ], width=4.6)
+    row.add(0, "huber", color=COLORS["gd"], lw=0.8)
+    row.add(1, "quadratic", color=COLORS["adam"], lw=0.8)
+    return row
+
+
+# ---------------------------------------------------------------- the heavy pages (network runs)
+
+ACTIVATION_COLORS = {"relu": "#1f77b4", "gelu": "#ff7f0e"}
+
+
+def relu_vs_gelu(results: dict):
+    """Figure 2: training loss against epoch, ReLU against GELU, for each depth (columns) without and
+    with batch norm (rows); the line is the mean over seeds and the band spans the seeds."""
+    from . import netresults
+
+    depths = sorted({r["model"]["depth"] for r in results["runs"].values()})
+    fig, axes = plt.subplots(2, len(depths), figsize=(4.6 * len(depths), 6.4), constrained_layout=True,
+                             squeeze=False, sharex=True)
+    for row, bn in enumerate((False, True)):
+        for col, depth in enumerate(depths):
+            ax = axes[row, col]
+            ax.grid(True, alpha=0.3)
+            ax.spines[["top", "right"]].set_visible(False)
+            for act in ("relu", "gelu"):
+                curves = _shown(netresults.loss_curves(results, depth, bn, act))
+                epochs = np.arange(1, curves.shape[1] + 1)
+                color = ACTIVATION_COLORS[act]
+                with warnings.catch_warnings():          # an epoch where every seed diverged is a gap
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    mean, low, high = (f(curves, axis=0) for f in (np.nanmean, np.nanmin, np.nanmax))
+                ax.plot(epochs, mean, color=color, lw=1.8, label=f"{act.upper()} ({curves.shape[0]} seeds)")
+                if curves.shape[0] > 1:
+                    ax.fill_between(epochs, low, high, color=color, alpha=0.2, lw=0)
+            ax.set_title(f"VGG{depth}, {'with' if bn else 'without'} batch norm")
+            ax.set(ylabel="training loss" if col == 0 else "", xlabel="epoch" if row == 1 else "")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0, 0].legend(frameon=False)
+    return fig
+
+
+def l1_norms(results: dict):
+    """Figure 3: ‖w‖₁ of all weights against the training step for SGD, RMSProp and Adam, one panel
+    per λ1, on a log scale (the paper's colours: RMSProp blue, Adam red, SGD green)."""
+    from . import netresults
+
+    runs = sorted(results["runs"].values(), key=lambda r: r["config"]["l1"])
+    lams = sorted({r["config"]["l1"] for r in runs})
+    fig, axes = _axes(ncols=len(lams))
+    for ax, lam in zip(axes, lams):
+        for rec in (r for r in runs if r["config"]["l1"] == lam):
+            hist, opt = rec["history"], rec["config"]["optimizer"]
+            per = netresults.steps_per_epoch(rec)
+            steps = np.concatenate([[0], np.asarray(hist["epoch"]) * per])
+            ax.semilogy(steps, _shown(np.concatenate([[hist["l1_start"]], hist["l1"]])), marker="o", ms=3,
+                        color=netresults.OPTIMIZER_COLORS[opt], label=netresults.OPTIMIZER_LABELS[opt])
+        ax.set(xlabel="training step", ylabel=r"$\|w\|_1$", title=rf"$\lambda_1 = {lam:g}$")
+    axes[0].legend(frameon=False)
     return fig

@@ -1,25 +1,50 @@
 """ipywidgets controls for a live kernel (Jupyter, Binder, Colab): each change recomputes with ndgm.
 
 The built static book cannot run these (there is no kernel); it shows `ndgm.explorer`'s
-precomputed versions of the same figures instead.
+precomputed versions of the same figures instead. Each widget draws one reused figure
+(`ndgm.plots.PanelRow`) into an image widget, which every front end shows. A run that leaves the
+finite range is drawn up to there and reported as "diverged at step k" in its panels and readouts.
 """
 from __future__ import annotations
 
-import io
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+try:
+    import ipywidgets  # noqa: F401  (imported in the functions; checked here to name the extra)
+except ImportError as err:
+    raise ImportError("ndgm.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
 
 from . import convergence, explorer, optim, plots, run, stability, validation
 
 
-class LiveFigure:
-    """Controls whose every change recomputes with ndgm and redraws a matplotlib figure.
+def diverged_at(steps, *paths):
+    """The first of `steps` at which any of `paths` (each shaped like `steps`) is not finite, or None."""
+    bad = ~np.isfinite(np.stack([np.asarray(p, dtype=float) for p in paths])).all(axis=0)
+    return int(np.asarray(steps)[bad][0]) if bad.any() else None
 
-    Subclasses define `render(**values) -> (figure, readout HTML)`, one argument per control. The
-    figure is rendered to PNG here, into an image widget, so `last_redraw_s` measures the whole
-    redraw (computation and drawing) in any front end.
+
+def _value(x, diverged: int | None = None, digits: int = 4) -> str:
+    """A readout: `x` (a number, to `digits` significant digits, or a word), or, when the run it comes
+    from left the finite range at step `diverged`, "diverged at step k"."""
+    if diverged is not None:
+        return f"diverged at step {diverged}"
+    return x if isinstance(x, str) else f"{x:.{digits}g}"
+
+
+def _readout(items) -> str:
+    """(label, text) pairs as one HTML line."""
+    return "; ".join(f"{label} <b>{text}</b>" for label, text in items)
+
+
+class LiveFigure:
+    """Controls whose every change recomputes with ndgm and redraws one reused figure.
+
+    Subclasses build `self.figure` (an `ndgm.plots.PanelRow`) before calling this constructor and
+    define `redraw(**values) -> readout HTML`, one argument per control, which updates the figure's
+    lines. The figure is rendered to PNG here, into an image widget, so `last_redraw_s` measures the
+    whole redraw (computation, drawing and encoding) in any front end.
     """
 
     def __init__(self, controls: dict):
@@ -34,16 +59,13 @@ class LiveFigure:
         self.widget = w.VBox([w.HBox(list(controls.values())), self.readout, self.image])
         self.update()
 
-    def render(self, **values):
+    def redraw(self, **values) -> str:
         raise NotImplementedError
 
     def update(self):
         t0 = time.perf_counter()
-        fig, text = self.render(**{name: c.value for name, c in self.controls.items()})
-        png = io.BytesIO()
-        fig.savefig(png, format="png")
-        plt.close(fig)
-        self.image.value = png.getvalue()
+        text = self.redraw(**{name: c.value for name, c in self.controls.items()})
+        self.image.value = self.figure.png()
         self.readout.value = text
         self.last_redraw_s = time.perf_counter() - t0
 
@@ -57,8 +79,10 @@ def _log_slider(description, value, low, high):
 class LassoExplorer(LiveFigure):
     """λ1, α, optimizer and problem controls over Section 4's runs, recomputed on every change.
 
-    `steps` iterations per run; the final-‖β‖₁-against-λ1 curve is recomputed (one vectorised
-    sweep over `curve_lam1`) only when α, the optimizer or the problem changes.
+    `steps` iterations per run, recorded at about 60 log-spaced steps; the final-‖β‖₁-against-λ1
+    curve is recomputed (one vectorised sweep over `curve_lam1`) only when α, the optimizer or the
+    problem changes. After a redraw, `current` is the run and `diverged` the step at which it left
+    the finite range (None if it did not).
     """
 
     def __init__(self, steps: int = 1000, seed: int = 0, curve_lam1=np.logspace(-3, 2, 11)):
@@ -69,6 +93,7 @@ class LassoExplorer(LiveFigure):
         self.curve_lam1 = validation.nonnegative("curve_lam1", curve_lam1).reshape(-1)
         self.marks = run.log_marks(self.steps, 60)
         self._curve_key, self._curve = None, None
+        self.figure = plots.lasso_live()
         super().__init__({
             "lam1": _log_slider("λ₁", 1.0, 1e-3, 1e2),
             "lr": _log_slider("α", 0.01, 1e-3, 1.0),
@@ -79,58 +104,96 @@ class LassoExplorer(LiveFigure):
         })
 
     def compute(self, lam1, lr, optimizer, problem):
-        """The run at this setting (‖β‖₁ and loss paths, finals) and the final ‖β‖₁ over `curve_lam1`."""
+        """The run at this setting (‖β‖₁ and loss paths, finals), the step at which it diverged (or
+        None) and the final ‖β‖₁ over `curve_lam1`."""
         loss, beta0 = explorer.lasso_problem(problem, lam1, self.seed)
+        rule = optim.make(optimizer, lr)
         with np.errstate(over="ignore", invalid="ignore"):
-            current = run.run(loss, optim.make(optimizer, lr), beta0, self.steps, record=("l1", "loss", "zeros"),
-                              at=self.marks)
+            current = run.run(loss, rule, beta0, self.steps, record=("l1", "loss", "zeros"), at=self.marks)
+            diverged = diverged_at(current.steps, current["l1"], current["loss"])
+            if diverged is not None:    # between two recorded steps: record every step up to there
+                every = run.run(loss, rule, beta0, diverged, record=("l1", "loss"))
+                diverged = diverged_at(every.steps, every["l1"], every["loss"])
             if (optimizer, problem, lr) != self._curve_key:
                 self._curve = run.sweep(lambda lam: explorer.lasso_problem(problem, lam, self.seed)[0], optimizer,
                                         self.curve_lam1, [lr], beta0[None], self.steps, record=("l1",),
                                         every=self.steps).final("l1")[:, 0, 0]
                 self._curve_key = (optimizer, problem, lr)
-        return current, self._curve
+        return current, diverged, self._curve
 
-    def render(self, lam1, lr, optimizer, problem):
-        self.current, curve = self.compute(lam1, lr, optimizer, problem)
-        fig = plots.lasso_live(self.current, self.curve_lam1, curve, lam1)
-        c = self.current
-        return fig, (f"final ‖β‖₁ = <b>{c.final('l1'):.4g}</b>, final loss = <b>{c.final('loss'):.4g}</b>, "
-                     f"exact zeros = <b>{c.final('zeros'):.3g}</b>")
+    def redraw(self, lam1, lr, optimizer, problem):
+        self.current, self.diverged, curve = self.compute(lam1, lr, optimizer, problem)
+        c, fig, k = self.current, self.figure, self.diverged
+        fig.show("l1", c.steps[1:], c["l1"][1:])
+        fig.show("loss", c.steps[1:], c["loss"][1:])
+        fig.show("curve", self.curve_lam1, curve)
+        fig.show("current", [lam1], [c.final("l1")])
+        note = "" if k is None else f"diverged at step {k}"
+        fig.note(0, note)
+        fig.note(1, note)
+        lost = int(np.sum(~np.isfinite(curve)))
+        fig.note(2, f"diverged at {lost} of {curve.size} λ₁ values" if lost else "")
+        return _readout([("final ‖β‖₁ =", _value(c.final("l1"), k)), ("final loss =", _value(c.final("loss"), k)),
+                         ("exact zeros =", _value(c.final("zeros"), k, 3))])
 
 
 class CaptureFigure(LiveFigure):
-    """Figure 1 (Section 3) at any α: ReLU's NDGM beside softplus's GD, recomputed on every change."""
+    """Figure 1 (Section 3) at any α: ReLU's NDGM beside softplus's GD, recomputed on every change.
+
+    After a redraw, `current` holds both `convergence.capture_curves` results and `diverged` the step
+    at which each left the finite range (None if it did not).
+    """
 
     def __init__(self, steps: int = 2000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
+        self.figure = plots.capture_live()
         super().__init__({"alpha": _log_slider("α", 0.01, 1e-4, 0.1)})
 
-    def render(self, alpha):
-        relu, soft = (convergence.capture_curves([alpha], self.steps, self.seed, activation=a)
-                      for a in ("relu", "softplus"))
-        self.current = relu, soft
-        yes = lambda flag: "yes" if flag else "no"
-        return plots.capture(relu, soft, alpha), (
-            f"ReLU: loss never increased <b>{yes(relu['monotone'][0])}</b>, max ‖β_k‖∞ = "
-            f"<b>{relu['linf'].max():.4g}</b>; softplus: loss never increased <b>{yes(soft['monotone'][0])}</b>, "
-            f"max ‖β_k‖∞ = <b>{soft['linf'].max():.4g}</b>")
+    def redraw(self, alpha):
+        self.current = tuple(convergence.capture_curves([alpha], self.steps, self.seed, activation=a)
+                             for a in ("relu", "softplus"))
+        self.diverged = tuple(diverged_at(cur["step"], cur["loss"][0], cur["linf"][0]) for cur in self.current)
+        items, notes = [], []
+        for cur, name, label, k in zip(self.current, ("relu", "softplus"), ("ReLU", "softplus"), self.diverged):
+            self.figure.show(f"gap_{name}", cur["step"][1:], cur["loss"][0, 1:] - cur["minimum"])
+            self.figure.show(f"linf_{name}", cur["step"][1:], cur["linf"][0, 1:])
+            items += [(f"{label}: loss never increased", _value("yes" if cur["monotone"][0] else "no", k)),
+                      ("max ‖β_k‖∞ =", _value(cur["linf"].max(), k))]
+            notes += [] if k is None else [f"{label} diverged at step {k}"]
+        note = "; ".join(notes)
+        self.figure.note(0, note)
+        self.figure.note(1, note)
+        self.figure.title(0, f"loss, α = {alpha:.3g}")
+        return _readout(items)
 
 
 class EdgeFigure(LiveFigure):
-    """Figure 4 (Section 5) at any α, the quadratic beside it, recomputed on every change."""
+    """Figure 4 (Section 5) at any α, the quadratic beside it, recomputed on every change.
+
+    After a redraw, `current` is the `stability.edge_curves` result and `diverged` the step at which
+    the quadratic left the finite range (None if it did not).
+    """
 
     def __init__(self, steps: int = 1000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
+        self.figure = plots.edge_live()
         super().__init__({"alpha": _log_slider("α", 0.1, 1e-2, 1e2)})
 
-    def render(self, alpha):
-        curves = stability.edge_curves([alpha], self.steps, self.seed)
-        self.current = curves
-        quad = "diverged" if curves["quadratic_diverged"][0] else f"{curves['quadratic'][0, -1]:.4g}"
-        return plots.edge_of_stability(curves, shown=(alpha,)), (
-            f"Huber: final loss <b>{curves['huber'][0, -1]:.4g}</b>; quadratic: <b>{quad}</b>; "
-            f"2/η = <b>{curves['edge']:.4g}</b>")
+    def redraw(self, alpha):
+        self.current = curves = stability.edge_curves([alpha], self.steps, self.seed)
+        self.diverged = diverged_at(curves["step"], curves["quadratic"][0])
+        k = self.diverged
+        self.figure.show("huber", curves["step"], curves["huber"][0])
+        self.figure.show("quadratic", curves["step"], curves["quadratic"][0])
+        self.figure.title(0, f"Huber (10), α = {alpha:.3g}")
+        self.figure.title(1, f"quadratic, 2/η = {curves['edge']:.3f}")
+        self.figure.note(1, "" if k is None else f"diverged at step {k}")
+        if k is None and curves["quadratic_diverged"][0]:
+            quad = f"diverged (final loss {curves['quadratic'][0, -1]:.4g})"
+        else:
+            quad = _value(curves["quadratic"][0, -1], k)
+        return _readout([("Huber: final loss", _value(curves["huber"][0, -1])), ("quadratic: final loss", quad),
+                         ("2/η =", _value(curves["edge"]))])
 
 
 def lasso_explorer(**kwargs):
