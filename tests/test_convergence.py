@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ndgm import convergence, problems
+from ndgm import convergence, losses, problems
 
 FIGURE1_ALPHA = 0.01          # the step size book/convergence.md uses for Figure 1
 
@@ -12,7 +12,8 @@ def test_figure1_monotone_loss_yet_beta_leaves_the_unit_ball(activation):
     """At α = 0.01 the loss never increases, yet ‖β_k‖∞ passes 1 from ‖β_0‖∞ < 1: Proposition 3.1 as
     stated would forbid it, and it happens for the smooth softplus loss as well as for ReLU."""
     cur = convergence.capture_curves([FIGURE1_ALPHA], steps=1000, activation=activation)
-    assert cur["linf"][0, 0] < 1.0
+    # the curve starts at Section 3's β0 itself (below 1: capture_curves refuses any other start)
+    assert cur["linf"][0, 0] == np.max(np.abs(problems.capture(0).beta0))
     assert cur["monotone"][0] and np.all(np.diff(cur["loss"][0]) <= 0)
     assert cur["escapes"][0] and cur["linf"][0].max() > 1.2
     assert cur["loss"].shape == cur["linf"].shape == (1, 1001)
@@ -74,7 +75,22 @@ def test_fixed_steps_keep_hopping_over_the_kink():
     assert np.all(np.abs(np.diff(tail)) == pytest.approx(0.35))     # every step has length αλ
     assert np.min(np.abs(tail)) > 0.01                                # and never lands on 0
     assert abs(geom["gd"][-1]) < 1e-6                                 # the smooth case closes in
-    assert geom["slopes"].min() == -1.0 and geom["slopes"].max() == 1.0
+
+
+def test_kink_slopes_span_the_subdifferential_at_zero():
+    """Appendix A.2's lines w = g·x through the kink of f(x) = λ|x| (λ = 2.5, dyadic, so every product
+    below is exact): each lies under f everywhere (g ∈ ∂f(0)), and the steepest two lie on f on one side
+    each, that is, they are f's one-sided slopes at 0, so the lines fill ∂f(0) = [−λ, λ] end to end."""
+    lam = 2.5
+    geom = convergence.kink_geometry(lam=lam, lines=7)
+    slopes = np.sort(geom["slopes"])
+    assert len(slopes) == 7 and np.all(np.diff(slopes) > 0)
+    x = np.array([-4.0, -1.0, -2.0 ** -20, 2.0 ** -20, 1.0, 4.0])
+    f = losses.ToyLasso(lam).value(x[:, None])
+    assert np.all(slopes[:, None] * x <= f)
+    left, right = x < 0, x > 0
+    np.testing.assert_array_equal(slopes[0] * x[left], f[left])
+    np.testing.assert_array_equal(slopes[-1] * x[right], f[right])
 
 
 @pytest.mark.parametrize("call, match", [

@@ -5,8 +5,41 @@ import base64
 import numpy as np
 import pytest
 
-from ndgm import explorer, optim, run
+from ndgm import explorer, optim, paper, run
 from rounding import amplification, trajectory_tolerance
+
+MIDDLE = "the middle of the grid"
+INTENDED = {
+    # Section 4's toy LASSO (7) under NDGM at its α = 0.01; λ1 has no one setting in the paper: mid-grid
+    "lasso": {"lam1": MIDDLE, "lr": 0.01, "optimizer": "gd", "problem": "toy"},
+    "capture": {"lr": 0.01},                    # Figure 1's α
+    "edge": {"lr": 0.1},                        # Figure 4's first α, below the edge 2/η
+    "prune": {"tau": paper.TABLE2_TAU},         # Table 2's threshold
+}
+"""The setting each static explorer is meant to open at (the browser test checks the built pages too)."""
+
+
+def intended(values, want):
+    """The value of the grid `values` that a control meant to open at `want` shows: a menu's own choice,
+    the middle value (of an odd count, so that there is one), or the grid point nearest `want` on a log scale."""
+    if want == MIDDLE:
+        assert len(values) % 2 == 1, "an even grid has no middle value"
+        return values[(len(values) - 1) // 2]
+    if isinstance(want, str):
+        assert want in values
+        return want
+    logs = np.log10(np.asarray(values, dtype=float))
+    return values[int(np.argmin(np.abs(logs - np.log10(want))))]
+
+
+def opening(ex):
+    """The setting the browser script opens an explorer at: each control's value at its payload default."""
+    return {c["name"]: c["values"][c["default"]] for c in ex.payload()["controls"]}
+
+
+def decoded(payload, name):
+    enc = payload["arrays"][name]
+    return np.frombuffer(base64.b64decode(enc["b64"]), dtype="<f4").reshape(enc["shape"])
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +128,85 @@ def test_alpha_explorers_show_what_their_captions_say():
     assert np.all(~soft["monotone"][grid >= top]) and np.all(~relu["monotone"][grid >= top])
     assert np.all(soft["monotone"][grid < top])
     payload = explorer.capture_explorer(relu, soft).payload()
-    assert payload["readouts"][0]["labels"] == ["no", "yes"]
+    # the flag readouts say "yes" exactly at the α where that activation's loss never increased
+    readouts = {r["array"]: r for r in payload["readouts"]}
+    for name, cur in (("relu", relu), ("softplus", soft)):
+        r = readouts[f"monotone_{name}"]
+        shown = [r["labels"][round(float(v))] for v in decoded(payload, r["array"])]
+        assert shown == ["yes" if m else "no" for m in cur["monotone"]], name
     curves = stability.edge_curves(np.logspace(-2, 2, 41), 1000)
     np.testing.assert_array_equal(curves["quadratic_diverged"], curves["alpha"] > curves["edge"])
     assert not np.any(curves["huber_diverged"])
     assert len(explorer.edge_explorer(curves).html()) < 3e6
+
+
+def test_every_static_explorer_opens_at_its_intended_setting():
+    """Each control's default, as the page's script reads it from the payload, is the INTENDED setting
+    found on the control's own grid here (the grids are the pages': lasso_grid's defaults, Figure 1's and
+    Figure 4's α grids, the τ grid of the network runs)."""
+    import inspect
+
+    from ndgm import convergence, netresults, stability
+
+    defaults = inspect.signature(explorer.lasso_grid).parameters
+    lam1, lr = defaults["lam1"].default, defaults["lr"].default
+    steps = run.log_marks(defaults["steps"].default, defaults["marks"].default)
+    shape = (len(explorer.LASSO_OPTIMIZERS), len(explorer.LASSO_PROBLEMS), len(lam1), len(lr))
+    lasso = explorer.LassoGrid(lam1, lr, steps, {k: np.zeros((*shape, len(steps))) for k in ("l1", "loss")},
+                               {k: np.zeros(shape) for k in ("l1", "loss", "zeros")})
+    relu, soft = (convergence.capture_curves(np.logspace(-4, -1, 25), 5, activation=a) for a in ("relu", "softplus"))
+    curves = stability.edge_curves(np.logspace(-2, 2, 41), 5)
+    grid = netresults.TAU_GRID
+    record = lambda opt, lam: {"config": {"optimizer": opt, "l1": lam, "lr": 0.003, "batch_size": 8},
+                               "data_used": {"n_train": 64}, "history": {"epoch": [1, 2], "small_by_tau": grid ** 0.1,
+                                                                          "below_start": grid ** 0.2}}
+    results = {"runs": {f"{o}{lam}": record(o, lam) for o in ("sgd", "adam") for lam in (0.002, 2.0)}}
+    explorers = {"lasso": explorer.lasso_explorer(lasso), "capture": explorer.capture_explorer(relu, soft),
+                 "edge": explorer.edge_explorer(curves), "prune": explorer.prune_explorer(results),
+                 "prune, a τ grid without 1e-5": explorer.prune_explorer(results, grid[[10, 20, 28, 34, 40]])}
+    opens = {kind: opening(ex) for kind, ex in explorers.items()}
+    for kind, ex in explorers.items():
+        want = INTENDED[kind.split(",")[0]]
+        assert set(opens[kind]) == set(want), kind
+        for c in ex.controls:
+            assert opens[kind][c.name] == intended(c.values, want[c.name]), (kind, c.name)
+    # on the pages' grids the intended α and τ are grid values themselves; off the grid, the nearest one
+    assert opens["lasso"]["lr"] == opens["capture"]["lr"] == pytest.approx(0.01, rel=1e-12)
+    assert opens["edge"]["lr"] == pytest.approx(0.1, rel=1e-12)
+    assert opens["prune"]["tau"] == pytest.approx(paper.TABLE2_TAU, rel=1e-12)
+    assert opens["prune, a τ grid without 1e-5"]["tau"] == grid[28]
+
+
+def test_a_control_without_a_default_opens_at_the_middle_of_its_grid():
+    for values in ((0.5,), (1.0, 2.0, 4.0), (1e-3, 1e-2, 1e-1, 1.0, 10.0), ("a", "b", "c")):
+        scale = "choice" if isinstance(values[0], str) else "log"
+        ex = explorer.Explorer([explorer.Control("x", "x", values, scale)], {}, [])
+        assert opening(ex)["x"] == intended(values, MIDDLE), values
+
+
+def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
+    """stability.BLOWUP's meaning: a run has diverged when its loss ends above 10^6 times where it
+    started. GD on the quadratic of Figure 4's data from β0 = 0 shrinks the residual r = Zβ − y by
+    I − αZZᵀ/N at each step, so L(β_T)/L(β_0) = Σᵢ cᵢ(1 − αλᵢ)^{2T} / Σᵢ cᵢ (λᵢ the eigenvalues of
+    ZZᵀ/N, cᵢ the squares of y's coordinates in its eigenvectors). Just above the edge 2/η that ratio
+    grows through 10^6 with α: runs that end 0.1 % below and 0.1 % above it are classified apart, by
+    edge_curves and by the edge explorer (which draws a diverged run's second-half maximum as inf)."""
+    from scipy.optimize import brentq
+
+    from ndgm import problems, stability
+
+    million, steps = 1e6, 60
+    p = problems.huber(0)
+    lam, U = np.linalg.eigh(p.Z @ p.Z.T / p.Z.shape[0])
+    c = (U.T @ p.y) ** 2
+    log_ratio = lambda a: np.log(np.sum(c * (1 - a * lam) ** (2 * steps)) / np.sum(c))
+    edge = 2 / lam[-1]
+    alphas = [brentq(lambda a: log_ratio(a) - np.log(million * f), edge, 1.2 * edge, xtol=1e-14)
+              for f in (1 / 1.001, 1.001)]
+    curves = stability.edge_curves(alphas, steps)
+    ratio = curves["quadratic"][:, -1] / curves["quadratic"][:, 0]
+    # the runs end where the closed form puts them (to far better than the 0.1 % margin)
+    np.testing.assert_allclose(ratio, [million / 1.001, million * 1.001], rtol=1e-6)
+    np.testing.assert_array_equal(curves["quadratic_diverged"], [False, True])
+    tail = explorer.edge_explorer(curves).arrays["quadratic_tail"][1]
+    assert np.isfinite(tail[0]) and tail[1] == np.inf

@@ -1,11 +1,18 @@
 """The explorer in the built static book: every control redraws the figure and the readouts, with
 no kernel and no request leaving the site, and what it shows equals what ndgm computes."""
+import json
+
 import numpy as np
 import pytest
 
 from ndgm import explorer, optim, run
+from test_explorer import INTENDED, intended
 
 pytestmark = pytest.mark.xdist_group("book")
+
+EXPLORER_KINDS = {"book/convergence": "capture", "book/edge_of_stability": "edge",
+                  "book/lasso_explorer": "lasso", "book/l1_vgg16": "prune"}
+"""Which explorer each page shows, as test_explorer.INTENDED names them."""
 
 PAGE = "book/lasso_explorer.html"
 STATE = "() => { const e = document.querySelector('div.ndgm-explorer'); " \
@@ -39,6 +46,15 @@ def check_against_ndgm(state):
     np.testing.assert_allclose(state["readouts"]["zeros"], as_float32(one.final("zeros")), rtol=1e-6)
 
 
+def check_opens_as_intended(root, kind):
+    """The explorer `root` shows, before any control moves, the INTENDED setting of its kind, found on the
+    grids its payload lists: only the grids are read from the page, not the setting it reports."""
+    spec = json.loads(root.locator("script.ndgm-explorer-spec").text_content())
+    want = {c["name"]: intended(c["values"], INTENDED[kind][c["name"]]) for c in spec["controls"]}
+    shown = root.evaluate("e => e.ndgmState.config")
+    assert shown == want, f"the {kind} explorer opened at {shown}, not at {want}"
+
+
 def move(page, name, steps=None, option=None):
     """Move a slider by `steps` grid points (keyboard), or pick a menu `option` by its value."""
     if option is not None:
@@ -55,6 +71,7 @@ def test_every_control_changes_figure_and_readouts(site, offline_page, capsys):
     response = page.goto(f"{site}/{PAGE}", wait_until="load")
     page.wait_for_function("() => document.querySelector('div.ndgm-explorer')?.ndgmState")
     assert len(response.body()) < 3_000_000, "the explorer page must stay under 3 MB"
+    check_opens_as_intended(page.locator("div.ndgm-explorer").first, "lasso")
     check_against_ndgm(page.evaluate(STATE)["state"])
     times = []
     moves = [("lam1", 4, None), ("lr", -3, None), ("optimizer", None, "2"), ("problem", None, "1"),
@@ -77,7 +94,8 @@ def test_every_control_changes_figure_and_readouts(site, offline_page, capsys):
 
 
 def test_every_control_of_every_explorer_redraws(html, site, offline_page):
-    """On every built page, each control of each explorer changes its figure (no dead sliders)."""
+    """On every built page, each explorer opens at its intended setting, and each of its controls changes
+    its figure (no dead sliders)."""
     from book_toc import toc_pages
 
     pages = [p for p in toc_pages() if "ndgm-explorer-spec" in (html / f"{p}.html").read_text()]
@@ -87,8 +105,10 @@ def test_every_control_of_every_explorer_redraws(html, site, offline_page):
         page.goto(f"{site}/{name}.html", wait_until="load")
         page.wait_for_function("() => [...document.querySelectorAll('div.ndgm-explorer')].every(e => e.ndgmState)")
         explorers = page.locator("div.ndgm-explorer")
+        assert name in EXPLORER_KINDS, f"{name} shows an explorer: add its kind and its INTENDED setting"
         for k in range(explorers.count()):
             root = explorers.nth(k)
+            check_opens_as_intended(root, EXPLORER_KINDS[name])
             for control in root.locator("input[type=range], select").all():
                 figure = root.locator("svg").evaluate_all("svgs => svgs.map(s => s.innerHTML)")
                 if control.evaluate("e => e.tagName") == "SELECT":
@@ -115,6 +135,7 @@ def test_alpha_controls_draw_what_ndgm_computes(name, steps, site, offline_page)
     page = offline_page
     page.goto(f"{site}/{name}.html", wait_until="load")
     page.wait_for_function("() => document.querySelector('div.ndgm-explorer')?.ndgmState")
+    check_opens_as_intended(page.locator("div.ndgm-explorer").first, EXPLORER_KINDS[name])
     move(page, "lr", steps)
     state = page.evaluate(STATE)["state"]
     alpha, at = state["config"]["lr"], np.array(state["panels"][0]["x"], dtype=int)

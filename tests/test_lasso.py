@@ -127,12 +127,47 @@ def test_general_lasso_curve_ndgm_is_dense_and_grows_with_lambda():
     assert curve.prox_lr == pytest.approx(1 / lasso.smooth_lipschitz(problems.general_lasso(0).Z))
 
 
-def test_b2_search_picks_a_recorded_setting():
-    search = lasso.b2_search(lr=(0.01,), seeds=range(2), steps=2000, every=1000)
+def test_b2_search_best_picks_the_setting_whose_seed_medians_hit_the_papers_norms():
+    """A search whose answer is known: one setting (λ1 = 0.1, α = 0.005, 500 steps) has seed medians of
+    exactly (1.62, 25.4) with means far from them; a decoy has the right means and medians 10 % off; the
+    start (step 0) hits both exactly and must not count; everything else is ten times off."""
+    small, big = lasso.B2_TARGETS
+    l1 = np.empty((3, 3, 2, 3))                                      # (steps, λ1, α, seeds)
+    l1[:, :2], l1[:, 2] = 10 * small, 10 * big
+    l1[0, :2], l1[0, 2] = small, big                                 # step 0: excluded
+    l1[1, 1, 0], l1[1, 2, 0] = [small, 2 * small, 0.1], [big, 40 * big, big / 2]
+    l1[2, 0, 1], l1[2, 2, 1] = [1.1 * small, 1.1 * small, 0.8 * small], [big, big, big]
+    assert np.mean(l1[2, 0, 1]) == pytest.approx(small)             # the decoy is right on average
+    search = lasso.B2Search(lam1=np.array([0.01, 0.1, 10.0]), lr=np.array([0.005, 0.01]), seeds=np.arange(3),
+                            steps=np.array([0, 500, 1000]), l1=l1)
     best = search.best()
-    assert search.l1.shape == (3, 3, 1, 2)
-    assert best["steps"] in (1000, 2000) and best["lam_small"] in (0.01, 0.1) and best["lr"] == 0.01
-    assert best["small"].shape == best["big"].shape == (2,)
+    assert (best["lam_small"], best["lam_big"], best["lr"], best["steps"]) == (0.1, 10.0, 0.005, 500)
+    assert best["distance"] == 0.0
+    np.testing.assert_array_equal(best["small"], l1[1, 1, 0])
+    np.testing.assert_array_equal(best["big"], l1[1, 2, 0])
+    # with the winner gone the decoy is next, at its medians' distance |log 1.1| from the paper's norms
+    l1[1, 1, 0] = 10 * small
+    second = search.best()
+    assert (second["lam_small"], second["lr"], second["steps"]) == (0.01, 0.01, 1000)
+    assert second["distance"] == pytest.approx(np.log(1.1), rel=1e-12)
+
+
+def test_b2_search_records_each_lambda_alpha_and_seed():
+    """b2_search's axes: λ1 in the order (the two small values, the large one), each seed its own
+    problem: a cell's record is that cell's own run from that seed's start, to the rounding that a batched
+    matrix product may add and the run amplifies (rounding.trajectory_tolerance)."""
+    from rounding import amplification, trajectory_tolerance
+
+    search = lasso.b2_search(lr=(0.01, 0.02), seeds=[0, 3], steps=40, every=20, lam_small=(0.01, 0.1), lam_big=10.0)
+    np.testing.assert_array_equal(search.lam1, [0.01, 0.1, 10.0])
+    np.testing.assert_array_equal(search.steps, [0, 20, 40])
+    assert search.l1.shape == (3, 3, 2, 2)
+    prob = problems.general_lasso(3)
+    loss, rule = losses.GeneralLasso(prob.Z, prob.y, 0.1), optim.make("gd", 0.02)
+    one = run.run(loss, rule, prob.beta0, 40, record=("l1",), trajectory=True)
+    tol = trajectory_tolerance(one.trajectory, amplification(loss, rule, prob.beta0, 40, record=("l1",))["l1"])
+    marks = search.steps
+    assert np.all(np.abs(search.l1[:, 1, 1, 1] - one["l1"][marks]) <= tol[marks])
 
 
 def test_paper_order_counts_the_window():

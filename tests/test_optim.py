@@ -211,3 +211,38 @@ def test_schedule_scales_the_learning_rate_each_step():
     res = run.run(loss, optim.make("gd", 0.1), beta0, 4, record=(), trajectory=True,
                   schedule=optim.reducing(4, every=2, factor=0.5))
     np.testing.assert_allclose(res.trajectory[:, 0], [1.0, 0.9, 0.8, 0.75, 0.7])
+
+
+def test_soft_threshold_is_exact_at_and_around_the_threshold():
+    """S_τ(x) = sign(x) max(|x| − τ, 0) with τ = 0.5: zero up to and at ±τ, the exact excess past it, even
+    one ulp past it (|x| − τ is exact there, Sterbenz's lemma), and the identity at τ = 0."""
+    tau = 0.5
+    above, below = np.nextafter(tau, 1.0), np.nextafter(tau, 0.0)
+    x = np.array([-2.0, -tau - 2.0 ** -20, -above, -tau, -below, -0.0, 0.0, below, tau, above, tau + 2.0 ** -20, 2.0])
+    want = np.array([-1.5, -2.0 ** -20, tau - above, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, above - tau, 2.0 ** -20, 1.5])
+    assert above - tau == 2.0 ** -53                 # the spacing of float64 just above 0.5
+    np.testing.assert_array_equal(optim.soft_threshold(x, tau), want)
+    np.testing.assert_array_equal(optim.soft_threshold(x, 0.0), x)
+
+
+def test_one_prox_step_is_the_soft_threshold_of_a_gradient_step():
+    """One ISTA step from β equals S_{αλ1}(β − α∇fit(β)), written out by hand: on the toy LASSO (no fit
+    term), with coordinates inside, at and 2^-30 outside the threshold αλ1 = 0.25, and on eq. (15) with
+    dyadic data (every product and sum exact, so the two must agree bit for bit)."""
+    from rounding import dyadic
+
+    lr, lam1 = 0.125, 2.0
+    t = lr * lam1
+    toy_beta = np.array([1.0, -0.3125, 0.25, -0.25, 0.125, 0.0, 0.25 + 2.0 ** -30])
+    toy = run.run(losses.ToyLasso(lam1), optim.make("prox", lr), toy_beta, 1, record=(), trajectory=True)
+    np.testing.assert_array_equal(toy.trajectory[1], [0.75, -0.0625, 0.0, 0.0, 0.0, 0.0, 2.0 ** -30])
+
+    W = dyadic(np.random.default_rng(1).uniform(-1, 1, (4, 6)))
+    y = dyadic(np.random.default_rng(2).uniform(-1, 1, 4))
+    beta = dyadic(np.random.default_rng(3).uniform(-1, 1, 6))
+    grad = (-2.0 / 4) * W.T @ (y - W @ beta)                 # ∇ of (1/N)‖y − Wβ‖², N = 4
+    z = beta - lr * grad
+    want = np.where(z > t, z - t, np.where(z < -t, z + t, 0.0))
+    res = run.run(losses.GeneralLasso(W, y, lam1), optim.make("prox", lr), beta, 1, record=(), trajectory=True)
+    np.testing.assert_array_equal(res.trajectory[1], want)
+    assert np.any(want == 0.0) and np.any(want != 0.0)       # the data put coordinates on both sides

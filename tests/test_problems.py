@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ndgm import problems
+from ndgm import losses, optim, problems, run
 
 
 @pytest.mark.parametrize("make,shape,y_range", [
@@ -30,8 +30,18 @@ def test_starts_one_row_per_seed_and_reproducible():
     np.testing.assert_array_equal(s[1], problems.starts(1, 10)[0])
 
 
-def test_two_dimensional_start():
-    np.testing.assert_array_equal(problems.BETA0_2D, [0.5053, 0.5053])
+def test_two_dimensional_start_gives_section_4s_norms():
+    """Section 4 from β0 = BETA0_2D with α = 0.01: "at convergence, the L1 norm is at most 0.0106 for
+    λ1 = 1, but at least 0.9894 for λ1 = 100" (printed to 4 decimals). Both coordinates move together, and
+    at λ1 = 100 the start is already in the cycle: β0, β0 − αλ1, β0, ... exactly."""
+    loss = losses.ToyLasso(lam1=[1.0, 100.0])
+    res = run.run(loss, optim.make("gd", 0.01), problems.BETA0_2D, 1000, record=("l1",), trajectory=True)
+    assert problems.BETA0_2D.shape == (2,)
+    np.testing.assert_array_equal(res.trajectory[..., 0], res.trajectory[..., 1])
+    late = res["l1"][-2:]                                   # the last two iterates: one period of the cycle
+    assert round(late[:, 0].max(), 4) == 0.0106 and round(late[:, 1].min(), 4) == 0.9894
+    np.testing.assert_array_equal(res.trajectory[:3, 1], [problems.BETA0_2D, problems.BETA0_2D - 1.0,
+                                                          problems.BETA0_2D])
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "a", True])

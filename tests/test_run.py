@@ -20,6 +20,22 @@ def test_summaries_at_each_recorded_step():
     np.testing.assert_array_equal(res.tail, res.trajectory[1:])
 
 
+def test_zeros_counts_only_exact_zeros():
+    """Propositions B.1 and B.4 and Table 1 are about *exact* zeros: a coordinate of 1e-13, 1e-300 or the
+    smallest subnormal is not one, however small, while −0.0 is. "small" (|β| < τ) counts them all."""
+    tiny = [1e-13, -1e-300, np.nextafter(0.0, 1.0)]
+    exact = [0.0, -0.0]
+    beta0 = np.array([*tiny, *exact, 0.75])
+    res = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.5), beta0, 1, record=("zeros", "small"), tau=1e-5,
+                  trajectory=True)
+    assert res["zeros"][0] == len(exact) / beta0.size
+    assert res["small"][0] == (len(tiny) + len(exact)) / beta0.size
+    # one NDGM step moves each tiny coordinate by αλ1 = 0.5, across zero, and leaves the exact zeros at 0 (eq. 11)
+    after = res.trajectory[1]
+    assert np.all(np.sign(after[:3]) == -np.sign(tiny)) and np.all(after[3:5] == 0.0)
+    assert res["zeros"][1] == len(exact) / beta0.size
+
+
 def test_every_thins_the_record_but_keeps_the_last_step():
     res = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.01), np.ones(3), 10, every=4)
     np.testing.assert_array_equal(res.steps, [0, 4, 8, 10])
