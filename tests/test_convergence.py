@@ -110,3 +110,49 @@ def test_kink_slopes_span_the_subdifferential_at_zero():
 def test_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_capture_test_under_the_propositions_hypothesis():
+    """Issue 12: start inside the Euclidean unit ball (distance 0.99) around the isolated minimiser, loss never
+    rising. GD on the smooth softplus twin never moves farther from β* than its start (strongly convex, small step);
+    NDGM on the ReLU loss leaves the ball at Figure 1's α although its loss never rises."""
+    soft = convergence.capture_test([FIGURE1_ALPHA], range(3), 2000, activation="softplus")
+    relu = convergence.capture_test([FIGURE1_ALPHA], range(3), 2000, activation="relu")
+    for t in (soft, relu):
+        assert t["monotone"].all() and t["max_dist"].shape == (3, 1)
+    # Tolerance: the start is placed at distance 0.99 in float64, a few roundings of a norm near 1
+    assert np.all(soft["max_dist"] <= 0.99 + 1e-12) and np.all(soft["max_dist"] >= 0.99 - 1e-12)
+    assert soft["stays"].all() and np.all(soft["final_dist"] < 0.99)
+    assert not relu["stays"].any() and np.all(relu["max_dist"] > 1.05)
+
+
+def test_supports_at_minimum_finite_and_extended_valued():
+    """λ|x| is supported at 0 by the slopes in [−λ, λ] and by no vertical line; the extended-valued h = 0 on
+    [0, ∞), +∞ elsewhere, is supported by every slope <= 0 and by the vertical line x = 0 (against A.3 and A.6)."""
+    x = np.arange(-64, 65) / 16
+    slopes = np.arange(-8, 9) / 4
+    finite = convergence.supports_at_minimum(2 * np.abs(x), x, slopes)
+    np.testing.assert_array_equal(finite["supports"], np.abs(slopes) <= 2)
+    assert not finite["vertical"]
+    extended = convergence.supports_at_minimum(np.where(x >= 0, 0.0, np.inf), x, slopes)
+    np.testing.assert_array_equal(extended["supports"], slopes <= 0)
+    assert extended["vertical"]
+
+
+def test_rates_report_steps_per_decade():
+    r = convergence.rates(eps_smooth=np.logspace(-2, -3, 5), eps_nonsmooth=np.logspace(-1, -1.5, 3), scales=8)
+    # the well-conditioned quadratic converges geometrically: a few steps per tenfold ε, far fewer than the hard one
+    assert 0 < r["per_decade"]["smooth easy"] < r["per_decade"]["smooth worst"]
+    assert set(r["per_decade"]) == set(r["steps"])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: convergence.capture_test([0.01], radius=1.0), "radius"),
+    (lambda: convergence.capture_test([0.01], chunk=0), "chunk"),
+    (lambda: convergence.capture_test([0.01], activation="gelu"), "activation"),
+    (lambda: convergence.supports_at_minimum([1.0, 2.0], [1.0, 2.0], [0.0]), "x must contain 0"),
+    (lambda: convergence.supports_at_minimum([0.0, -np.inf], [0.0, 1.0], [0.0]), "values"),
+])
+def test_bad_inputs_of_the_corrections(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

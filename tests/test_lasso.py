@@ -239,3 +239,98 @@ def test_rmsprop_exact_zeros_are_torchs_too():
     theirs = b.detach().numpy()
     np.testing.assert_array_equal(ours == 0.0, theirs == 0.0)
     assert np.mean(theirs == 0.0) >= 0.5
+
+
+# ----- torch's RMSProp on (7) in exact arithmetic, beside float64 (Propositions B.4, B.5; Figure 5) -----
+
+@pytest.fixture(scope="module")
+def exact_rmsprop():
+    """P = 10, α = 0.1, λ1 = 1, seed 0, 3,000 steps at 60 digits: the run book/optimizer_variants.md shows."""
+    return lasso.rmsprop_exact(lam1=[1.0], lr=0.1, seeds=[0], p=10, steps=3000, digits=60)
+
+
+def test_rmsprop_exact_steps_are_those_of_eq_20(exact_rmsprop):
+    # every gradient is ±λ1, so v_t = (1 − γ^t)λ1² and torch's step is α/(√(1 − γ^t) + ε/λ1) for every coordinate.
+    # Tolerance: the float64 formula cancels in 1 − γ^t, which magnifies a rounding of γ^t by up to 1/(1 − γ) = 100,
+    # so it is good to a few hundred ulps; the exact step is good to 60 digits
+    t = np.arange(1, 3001)
+    np.testing.assert_allclose(exact_rmsprop.step[:, 0], 0.1 / (np.sqrt(1 - 0.99 ** t) + 1e-8), rtol=1e-13)
+    assert np.all(np.diff(exact_rmsprop.step[:, 0]) < 0)               # shrinking towards α: s_t − s_{t+1} > 0
+
+
+def test_rmsprop_exact_cycle_values_vanish_without_rounding(exact_rmsprop):
+    # issue 12: in exact arithmetic 9 of the 10 cycle values fall below 1e-16 (the smallest near 2.5e-21), and
+    # float64 has exact zeros at exactly those 9 coordinates; the tenth keeps a fixed cycle in both runs
+    exact, rounded = exact_rmsprop.cycle_value("exact")[0, 0], exact_rmsprop.cycle_value("float64")[0, 0]
+    vanished = exact < 1e-16
+    assert vanished.sum() == 9 and exact.min() < 1e-20 and np.all(exact > 0)
+    np.testing.assert_array_equal(rounded == 0.0, vanished)
+    # Tolerance: away from 0 a step on (7) is a translation by s_t, so a rounding difference is carried unchanged
+    # (growth 1); STEP_ULPS ulps of ‖β‖∞ <= 1 per step, over the 3,000 steps
+    from rounding import EPS, STEP_ULPS
+    np.testing.assert_allclose(rounded[~vanished], exact[~vanished], rtol=0, atol=3001 * STEP_ULPS * EPS)
+
+
+def test_rmsprop_exact_float64_zero_comes_from_the_spacing_near_alpha(exact_rmsprop):
+    # the step differences at the first zeros are far above float64's spacing near α; the exact values are not:
+    # float64's small values are whole multiples of that spacing, so a value within a few spacings of 0 becomes 0
+    first = exact_rmsprop.first_zero()[0, 0]
+    hit = first >= 0
+    assert hit.sum() == 9
+    grid = exact_rmsprop.float_grid(after=1000)
+    assert grid["multiples"] and grid["values"].size > 1000 and grid["spacing"] == 2.0 ** -56
+    assert np.all(exact_rmsprop.step_difference(first[hit]) > 1e4 * grid["spacing"])
+    assert np.nanmax(exact_rmsprop.exact_at_first_zero()) < 10 * grid["spacing"]
+    # before the first zero the magnitudes agree to rounding (Tolerance as above: growth 1, STEP_ULPS per step)
+    from rounding import EPS, STEP_ULPS
+    assert exact_rmsprop.gap_before_zeros()["magnitude"] <= (first[hit].min() + 1) * STEP_ULPS * EPS
+
+
+def test_rmsprop_exact_cycle_sums_and_figure5_order():
+    # the two losses of a cycle add up to exactly Pαλ1² for NDGM (eq. 8) and to Pλ1s_T for RMSProp in exact
+    # arithmetic; at λ1 = 1 the averages are equal and, without exact zeros, the paper's order never holds
+    steps, lam1 = 3000, (0.01, 1.0)
+    curves = lasso.training_curves(lam1=lam1, lr=0.1, p=10, seeds=range(5), steps=steps, optimizers=("gd", "rmsprop"))
+    exact = lasso.rmsprop_exact(lam1=lam1, lr=0.1, seeds=range(5), p=10, steps=steps, digits=60, trajectory=False)
+    np.testing.assert_array_equal(exact.loss["float64"], curves.loss["rmsprop"])
+    both = curves.with_curve("rmsprop exact", exact.loss["exact"])
+    lam = np.array(lam1)[:, None]
+    np.testing.assert_allclose(both.cycle_sum("gd"), np.broadcast_to(10 * 0.1 * lam ** 2, (2, 5)), rtol=1e-12)
+    np.testing.assert_allclose(both.cycle_sum("rmsprop exact"),
+                               np.broadcast_to(10 * lam * exact.step[-1][:, None], (2, 5)), rtol=1e-12)
+    assert np.all(exact.loss["exact"] > 0)
+    order = lasso.paper_order(both, [steps], other="rmsprop exact")
+    assert np.all(order[0, 1] < 1) and np.all(order[0, 0] == 1)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: lasso.rmsprop_exact(steps=20000, digits=60, trajectory=False), "digits = 60 is too few"),
+    (lambda: lasso.rmsprop_exact(digits=10), "digits must be an integer >= 16"),
+    (lambda: lasso.rmsprop_exact(digits=400), "digits must be at most 300"),
+    (lambda: lasso.rmsprop_exact(lam1=[-1.0]), "lam1"),
+    (lambda: lasso.rmsprop_exact(gamma=1.0), "gamma"),
+    (lambda: lasso.rmsprop_exact(steps=10, trajectory=False).cycle_value(), "trajectory"),
+    (lambda: lasso.rmsprop_exact(steps=10).cycle_value("float32"), "kind"),
+    (lambda: lasso.rmsprop_exact(steps=10).step_difference(10), "t must lie between 1 and 9"),
+])
+def test_rmsprop_exact_bad_inputs(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_with_curve_checks_the_shape():
+    curves = lasso.training_curves(lam1=(0.01,), steps=20, seeds=range(2), optimizers=("gd",))
+    with pytest.raises(ValueError, match="loss must have the curves' shape"):
+        curves.with_curve("other", np.zeros((20, 1, 2)))
+
+
+def test_ista_closes_its_gap_on_15():
+    # Section 4 says soft-thresholding "necessarily" leads to suboptimal solutions; on (15), whose data term is
+    # L-smooth, ISTA's gap to scikit-learn's minimum shrinks with the steps and ends tiny (issue 12)
+    ista = lasso.ista_gaps(lam1=[0.01, 1.0], at=(150, 1500, 15000), seed=0)
+    assert ista["gap"].shape == (3, 2)
+    assert np.all(np.diff(ista["gap"][:, 0]) < 0) and ista["gap"][-1, 0] < 1e-4
+    # Tolerance: ISTA's value and scikit-learn's (tol 1e-12) at the same minimiser differ by rounding of a loss near 1
+    assert np.all(ista["gap"][-1] > -1e-9)
+    with pytest.raises(ValueError, match="at must be increasing"):
+        lasso.ista_gaps(lam1=[1.0], at=(100, 50))

@@ -182,3 +182,14 @@ def test_panel_row_reuses_its_background_when_the_limits_stay():
     fresh = row(xscale="log", yscale="log")
     fresh.show("a", [1, 10], [3.0, 4.0])
     assert fresh.png() == second                               # pasting it gives what drawing it gives
+
+
+def test_capture_window_draws_softplus_in_its_own_colours_on_top():
+    relu, soft = (convergence.capture_scan([0.01, 0.05], range(2), 50, activation=a) for a in ("relu", "softplus"))
+    fig = plots.capture_window(relu, soft, 0.01)
+    lines = [line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")]
+    by = {name: [line for line in lines if line.get_label().startswith(name)] for name in ("ReLU", "softplus")}
+    colours = {name: {line.get_color() for line in group} for name, group in by.items()}
+    assert len(colours["ReLU"]) == len(colours["softplus"]) == 2 and not colours["ReLU"] & colours["softplus"]
+    assert min(line.get_zorder() for line in by["softplus"]) > max(line.get_zorder() for line in by["ReLU"])
+    plt.close(fig)

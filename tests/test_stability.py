@@ -97,3 +97,55 @@ def test_non_smooth_alone_does_not_prevent_divergence():
 def test_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_huber_above_the_edge_is_bounded_but_far_above_its_start(curves):
+    # issue 12: at α = 10 the loss jumps from 0.160 to 5.30 and 9.54 in two steps and stays near there; for most step
+    # sizes above the edge the best value of the run is its start, so D.1's best-value check passes at β0 itself.
+    # Tolerance: two steps from β0 = 0 round a few times at most, far below the printed digits
+    i = int(np.argmin(np.abs(ALPHAS - 10.0)))
+    np.testing.assert_allclose(curves["huber"][i, :3], [0.1598, 5.3037, 9.5420], atol=1e-4)
+    assert np.median(curves["huber"][i, 300:]) > 50 * curves["huber"][i, 0]
+    above = ALPHAS > curves["edge"]
+    best_is_start = curves["huber_best_step"][above] == 0
+    assert best_is_start.mean() > 0.75
+    np.testing.assert_array_equal(curves["huber_best"][above][best_is_start], curves["huber"][above, 0][best_is_start])
+
+
+def test_d1_argument_bounds_every_iterate(curves):
+    # with an attained minimum and the sublevel set {f <= f* + αG²/2} within D of X* = {Zβ = y}, every iterate stays
+    # within R = max(dist(β0, X*), D + αG) of X*, and the loss below f* + GR (checked on the whole trajectory at α = 10)
+    d1 = stability.d1_argument(ALPHAS)
+    assert np.all(curves["huber"].max(axis=-1) <= d1["loss_bound"])
+    p = problems.huber(0)
+    i = int(np.argmin(np.abs(ALPHAS - 10.0)))
+    from ndgm import optim, run
+    path = run.run(losses.Huber(p.Z, p.y), optim.make("gd", ALPHAS[i]), p.beta0, 600, record=(),
+                   trajectory=True).trajectory
+    dist = np.linalg.norm((path @ p.Z.T - p.y) @ np.linalg.pinv(p.Z).T, axis=-1)
+    assert np.all(dist <= d1["dist_bound"][i])
+    assert d1["dist0"] == pytest.approx(np.linalg.norm(np.linalg.pinv(p.Z) @ p.y), rel=1e-12)
+
+
+def test_huber_iterates_above_the_edge_sit_on_the_linear_branch():
+    # issue 12: at α = 10 every residual of the last 200 iterates has |r| > 1 (median about 9.2), so the runs of
+    # Figure 4 live where Huber grows linearly, i.e. subquadratically
+    late = stability.huber_residuals([10.0], steps=1000, last=200)
+    assert late["linear"][0] == 1.0 and late["min"][0] > 1.0 and 8.0 < late["median"][0] < 10.0
+
+
+def test_kinked_quadratic_diverges_from_alpha_one():
+    # |x| + x² at α = 1: x_{k+1} = −x_k − sign(x_k), so |x| grows by exactly 1 per step; α = 0.9 settles at 4.5
+    res = stability.unbounded_subgradients([0.9, 1.0], x0=1.0, steps=60)
+    np.testing.assert_array_equal(res["x"][1], 1.0 + np.arange(61))
+    assert res["x"][0, -1] == pytest.approx(4.5, rel=1e-4)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: stability.huber_residuals([10.0], steps=100, last=200), "last must be at most steps"),
+    (lambda: stability.huber_residuals([-1.0]), "alphas"),
+    (lambda: stability.d1_argument([0.0]), "alphas"),
+])
+def test_bad_inputs_of_the_corrections(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

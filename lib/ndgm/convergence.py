@@ -5,8 +5,11 @@
 - Rates: steps to reach f − f* <= ε for GD on L-smooth convex functions (theory: O(1/ε)) and for the
   subgradient method on Lipschitz ones (eq. 6; theory: O(1/ε²)), on functions that attain the rate and
   on easy ones that do not.
+- Proposition 3.1 under its own hypothesis: runs that start inside the Euclidean unit ball around the
+  isolated minimiser, for ReLU and for softplus (`capture_test`).
 - The difference quotient of ReLU's derivative at 0 (why eq. 5 fails at a kink) and Appendix A.2's
-  picture: supporting lines at the minimum of λ|x| and fixed-size steps that keep jumping over it.
+  picture: supporting lines at the minimum of λ|x| and fixed-size steps that keep jumping over it, and
+  the vertical supporting line that an extended-valued function can have (`supports_at_minimum`).
 """
 from __future__ import annotations
 
@@ -98,6 +101,42 @@ def capture_scan(alphas, seeds=range(5), steps: int = 2000, activation: str = "r
             "max_linf": np.max(res["linf"], axis=0), "max_rise": rise, "window": alphas[np.all(both, axis=0)]}
 
 
+def capture_test(alphas, seeds=range(5), steps: int = 2000, activation: str = "relu", radius: float = 0.99,
+                 chunk: int = 50, sharpness: float = 1.0) -> dict:
+    """Proposition 3.1 under its own hypothesis: each seed's run starts at Euclidean distance `radius` < 1
+    from the minimiser β* of L2 (or of its softplus twin), towards that seed's β0, and we ask whether it
+    stays in the unit ball around β*.
+
+    β* is isolated: the ridge term makes both losses strongly convex. The run is cut into pieces of
+    `chunk` steps (GD keeps no state, so this changes nothing) to measure ‖β_k − β*‖₂ at every step
+    without storing the whole path. Returns "alpha" (A,), "seed" (S,), "radius", and (S, A) arrays
+    "monotone" (the loss never increased: the proposition's other condition), "max_dist" (max_k ‖β_k − β*‖₂),
+    "stays" (max_dist < 1) and "final_dist".
+    """
+    alphas = validation.positive("alphas", alphas).reshape(-1)
+    seeds = validation.seeds(seeds)
+    steps = validation.count("steps", steps)
+    chunk = validation.count("chunk", chunk)
+    radius = float(validation.in_range("radius", radius, low=0.0, high=1.0, low_open=True))
+    data = [problems.capture(s) for s in seeds]
+    bstar = np.stack([minimum(d, activation, sharpness)[1] for d in data])[:, None]          # (S, 1, P)
+    direction = np.stack([d.beta0 for d in data])[:, None] - bstar
+    beta = np.broadcast_to(bstar + radius * direction / np.linalg.norm(direction, axis=-1, keepdims=True),
+                           (len(seeds), alphas.size, bstar.shape[-1])).copy()
+    loss = capture_loss(np.stack([d.Z for d in data])[:, None], np.stack([d.y for d in data])[:, None],
+                        activation, sharpness)
+    rule = optim.make("gd", alphas)
+    monotone = np.ones(beta.shape[:2], dtype=bool)
+    max_dist = np.linalg.norm(beta - bstar, axis=-1)
+    for done in range(0, steps, chunk):
+        piece = run.run(loss, rule, beta, min(chunk, steps - done), record=("loss",), trajectory=True)
+        monotone &= np.all(np.diff(piece["loss"], axis=0) <= 0.0, axis=0)
+        max_dist = np.maximum(max_dist, np.linalg.norm(piece.trajectory - bstar, axis=-1).max(axis=0))
+        beta = piece.beta
+    return {"alpha": alphas, "seed": np.array(seeds), "radius": radius, "monotone": monotone,
+            "max_dist": max_dist, "stays": max_dist < 1.0, "final_dist": np.linalg.norm(beta - bstar, axis=-1)}
+
+
 # ----- rates: steps to ε on functions that attain the worst case and on easy ones -----
 
 def geometric_scales(scales: int = 16) -> np.ndarray:
@@ -159,7 +198,9 @@ def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, 
     prescribes (f_best − f* <= (R² + G²α²k)/(2αk) <= ε once k >= (RG/ε)²), on `nonsmooth_worst` and on
     the easy G|x| (the toy LASSO (7) in one dimension) from R = 1.
     Returns "eps_smooth" (E1,), "eps_nonsmooth" (E2,), "steps" {name: (E,)}, "slope" {name: float},
-    "theory" {name: −1 or −2}, "bound" {"smooth": L R²/(2ε), "nonsmooth": (RG/ε)²}.
+    "per_decade" {name: float} (least-squares steps added per tenfold smaller ε: the count of a
+    geometric rate grows like log(1/ε)), "theory" {name: −1 or −2}, "bound" {"smooth": L R²/(2ε),
+    "nonsmooth": (RG/ε)²}.
     """
     eps_s = np.sort(validation.positive("eps_smooth", eps_smooth).reshape(-1))[::-1]
     eps_n = np.sort(validation.positive("eps_nonsmooth", eps_nonsmooth).reshape(-1))[::-1]
@@ -182,6 +223,7 @@ def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, 
     return {
         "eps_smooth": eps_s, "eps_nonsmooth": eps_n, "steps": steps,
         "slope": {name: fit_slope(eps_of[name], np.maximum(s, 1)) for name, s in steps.items()},
+        "per_decade": {name: float(np.polyfit(-np.log10(eps_of[name]), s, 1)[0]) for name, s in steps.items()},
         "theory": {"smooth worst": -1.0, "smooth easy": -1.0, "nonsmooth worst": -2.0, "nonsmooth easy": -2.0},
         "bound": {"smooth": smooth_bound, "nonsmooth": nonsmooth_bound},
     }
@@ -220,3 +262,26 @@ def kink_geometry(lam: float = 1.0, alpha: float = 0.35, x0: float = 1.0, steps:
                      record=(), trajectory=True)
     return {"lam": lam, "alpha": alpha, "slopes": np.linspace(-lam, lam, lines),
             "ndgm": kinked.trajectory[:, 0], "gd": smooth.trajectory[:, 0]}
+
+
+def supports_at_minimum(values, x, slopes) -> dict:
+    """Which lines through (0, f(0)) keep the epigraph of f on one side, for f given on a grid `x` (with
+    0 on it) by `values` (+inf outside f's domain): Appendix A.2's Proposition A.3, checked on the grid.
+
+    A line of slope g supports the epigraph at the minimum when f(x) >= f(0) + g·x wherever f is finite;
+    the vertical line x = 0 supports it when f is finite on one side of 0 only. Returns "slopes" (G,),
+    "supports" (G,) and "vertical" (bool).
+    """
+    x = validation.real_array("x", x, ndim=1)
+    values = np.asarray(values, dtype=float)
+    if values.shape != x.shape or np.any(np.isnan(values)) or np.any(values == -np.inf):
+        raise ValueError(f"values must be one number or +inf per point of x ({x.shape}); got {values!r}")
+    zero = np.flatnonzero(x == 0.0)
+    if zero.size != 1 or not np.isfinite(values[zero[0]]):
+        raise ValueError("x must contain 0 once, with a finite value there")
+    slopes = validation.real_array("slopes", slopes).reshape(-1)
+    finite = np.isfinite(values)
+    f0 = values[zero[0]]
+    supports = np.all(values[finite][None, :] >= f0 + slopes[:, None] * x[finite][None, :], axis=-1)
+    vertical = bool(np.all(x[finite] >= 0) or np.all(x[finite] <= 0))
+    return {"slopes": slopes, "supports": supports, "vertical": vertical}

@@ -4,12 +4,14 @@ Everything here is a vectorised call of `ndgm.run.run` or `ndgm.run.sweep` plus 
 - the toy LASSO (7): Section 4's two-dimensional example, Propositions 4.1 / B.1 / B.2 / B.6 and
   eq. (9), over a grid of λ1 x α x seeds (`two_d_example`, `toy_cycles`);
 - the general LASSO (15) of Appendix B.2: NDGM beside the exact minimiser (scikit-learn) and the
-  proximal gradient method, and the search for the paper's 1.62 and 25.4 (`general_lasso_curve`,
-  `b2_search`);
+  proximal gradient method, how fast ISTA closes its gap to the minimum, and the search for the paper's
+  1.62 and 25.4 (`general_lasso_curve`, `ista_gaps`, `b2_search`);
 - the variants of Appendix B.3-B.4: a coordinate that lands exactly on zero (Table 1, Proposition
   B.3), RMSProp's indifference to λ1 (Proposition B.5), the exact zeros RMSProp reaches in floating
   point (against Proposition B.4) and the training curves of Figure 5 (`zero_landing`,
-  `lambda_spread`, `b5_bound`, `exact_zeros`, `training_curves`, `paper_order`).
+  `lambda_spread`, `b5_bound`, `exact_zeros`, `training_curves`, `paper_order`);
+- torch's RMSProp on (7) in exact arithmetic beside float64 (`rmsprop_exact`): its small cycle values
+  vanish without any rounding, and rounding only turns them into exact zeros that then stay.
 """
 from __future__ import annotations
 
@@ -204,6 +206,27 @@ def general_lasso_curve(lam1, lr, seed: int = 0, steps: int = 15000) -> LassoCur
                       prox_gap=f.value(prox) - best, ndgm_gap=make(lam1[:, None]).value(ndgm) - best[:, None])
 
 
+def ista_gaps(lam1, at=(150, 1500, 15000), seed: int = 0) -> dict:
+    """How far ISTA (α = 1/L) on (15) is above the exact minimum after each number of steps in `at`.
+
+    One run per λ1 from the problem's β0, with the soft-threshold step; the minimum is the value of (15) at
+    scikit-learn's solution. Returns "at" (R,), "lam1" (L,) and "gap" (R, L), value minus minimum.
+    """
+    lam1 = _lams("lam1", lam1)
+    at = np.array([validation.count("at", a) for a in np.atleast_1d(at)])
+    if np.any(np.diff(at) <= 0):
+        raise ValueError(f"at must be increasing; got {at}")
+    prob = problems.general_lasso(seed)
+
+    def make(lam):
+        return losses.GeneralLasso(prob.Z, prob.y, lam)
+
+    res = run.sweep(make, "prox", lam1, [1.0 / smooth_lipschitz(prob.Z)], prob.beta0[None], int(at[-1]),
+                    record=("loss",), at=at)
+    best = make(lam1).value(exact_lasso(prob.Z, prob.y, lam1))
+    return {"at": at, "lam1": lam1, "gap": res["loss"][:, :, 0, 0] - best}
+
+
 @dataclass(frozen=True)
 class B2Search:
     """NDGM on (15) for the paper's λ1 values over α x seeds, ‖β‖₁ recorded along the way."""
@@ -342,6 +365,22 @@ class TrainingCurves:
     seeds: np.ndarray                 # (S,)
     loss: dict[str, np.ndarray]       # optimizer -> (T + 1, L, S)
 
+    def cycle_sum(self, name: str) -> np.ndarray:
+        """The last two losses added, (L, S): one full two-cycle, twice the cycle's average.
+
+        For NDGM in its cycle this is exactly Pαλ1² (each coordinate gives λ1γ_k and λ1(αλ1 − γ_k), eq. 8);
+        for RMSProp in exact arithmetic it is Pλ1s_T, s_T → α the step length of (21).
+        """
+        loss = self.loss[validation.choice("name", name, self.loss)]
+        return loss[-1] + loss[-2]
+
+    def with_curve(self, name: str, loss) -> "TrainingCurves":
+        """These curves with one more, `loss` of shape (T + 1, L, S) (e.g. `ExactRMSProp.loss["exact"]`)."""
+        loss = validation.real_array("loss", loss)
+        if loss.shape != self.loss[next(iter(self.loss))].shape:
+            raise ValueError(f"loss must have the curves' shape {self.loss[next(iter(self.loss))].shape}; got {loss.shape}")
+        return TrainingCurves(self.lam1, self.lr, self.p, self.seeds, {**self.loss, name: loss})
+
 
 def training_curves(lam1=(0.001, 0.01, 1.0, 100.0), lr: float = 0.1, p: int = 10, seeds=range(10),
                     steps: int = 20000, optimizers=("gd", "rmsprop", "adam")) -> TrainingCurves:
@@ -377,3 +416,142 @@ def paper_order(curves: TrainingCurves, ends, window: int = 100, other: str = "r
     ndgm_above = curves.lam1[:, None] >= 1.0
     ordered = np.where(ndgm_above, a > b, b > a)
     return ordered.mean(axis=1)
+
+
+# ----- torch's RMSProp on (7) in exact arithmetic (Propositions B.4 and B.5, Figure 5) ------------
+
+@dataclass(frozen=True)
+class ExactRMSProp:
+    """torch's RMSProp on (7) from the same starts twice: in float64 and in exact arithmetic.
+
+    The float64 run is `ndgm.optim`'s "rmsprop", which repeats torch.optim.RMSprop operation for operation.
+    The exact run applies the same recursion, v ← γv + (1 − γ)g², β ← β − αg/(√v + ε) with g = λ1 sign(β),
+    to the same float64 constants and starts without rounding; only the square root is inexact, and it is
+    carried to `digits` significant digits. Losses are λ1‖β_t‖₁; exact values are stored rounded to float64.
+    """
+
+    lam1: np.ndarray                          # (L,)
+    lr: float
+    seeds: np.ndarray                         # (S,)
+    digits: int
+    step: np.ndarray                          # (T, L): s_t = αλ1/(√v_t + ε), the exact length of step t = 1..T
+    loss: dict[str, np.ndarray]               # "exact", "float64" -> (T + 1, L, S)
+    trajectory: dict[str, np.ndarray] | None  # "exact", "float64" -> (T + 1, L, S, P), if asked for
+
+    def _paths(self):
+        if self.trajectory is None:
+            raise ValueError("trajectory was not recorded: run rmsprop_exact with trajectory=True")
+        return self.trajectory
+
+    def cycle_value(self, kind: str = "exact") -> np.ndarray:
+        """The smaller |β[k]| of the last two iterates, the value next to 0 of each coordinate's cycle: (L, S, P)."""
+        path = self._paths()[validation.choice("kind", kind, ("exact", "float64"))]
+        return np.abs(path[-2:]).min(axis=0)
+
+    def first_zero(self) -> np.ndarray:
+        """The first step at which the float64 coordinate is exactly 0 (it stays there, Table 1), or −1: (L, S, P)."""
+        zero = self._paths()["float64"] == 0.0
+        return np.where(zero.any(axis=0), np.argmax(zero, axis=0), -1)
+
+    def exact_at_first_zero(self) -> np.ndarray:
+        """|β_t[k]| of the exact run at the step where float64 first reads exactly 0 (nan if it never does): (L, S, P)."""
+        t = self.first_zero()
+        exact = np.take_along_axis(np.abs(self._paths()["exact"]), np.maximum(t, 0)[None], axis=0)[0]
+        return np.where(t >= 0, exact, np.nan)
+
+    def float_grid(self, after: int = 1000) -> dict:
+        """The non-zero float64 values |β_t[k]| < α/2 from step `after` on, against the spacing of float64 near α.
+
+        Late in the run such a value is the float64 sum of a number near ∓α and the step s_t near ±α, which is
+        exact (Sterbenz's lemma) and so a whole multiple of that spacing: float64 has nothing between 0 and it.
+        Returns "values" (V,), "spacing" (float) and "multiples" (bool: every value is a whole multiple).
+        """
+        path = self._paths()["float64"][validation.count("after", after, minimum=0):]
+        values = np.abs(path[(np.abs(path) < self.lr / 2) & (path != 0.0)])
+        spacing = float(np.spacing(self.lr))
+        return {"values": values, "spacing": spacing, "multiples": bool(np.all(np.mod(values, spacing) == 0.0))}
+
+    def step_difference(self, t) -> np.ndarray:
+        """s_t − s_{t+1}, by how much two consecutive steps differ at step t (1-based): shape of t + (L,)."""
+        t = np.asarray(t, dtype=int)
+        if np.any(t < 1) or np.any(t >= self.step.shape[0]):
+            raise ValueError(f"t must lie between 1 and {self.step.shape[0] - 1}; got {t}")
+        return self.step[t - 1] - self.step[t]
+
+    def gap_before_zeros(self) -> dict:
+        """How the runs compare before float64's first exact zero (or over the whole run, if there is none).
+
+        "magnitude": the largest ||β_exact| − |β_float64|| over steps and coordinates; "flipped": how many
+        coordinates have the opposite sign in the two runs at some step, which happens when float64 rounds a
+        value next to 0 to the other side and then follows the mirror image of the exact run.
+        """
+        first = self.first_zero()
+        end = int(first[first >= 0].min()) if np.any(first >= 0) else self.step.shape[0] + 1
+        exact, rounded = self._paths()["exact"][:end], self._paths()["float64"][:end]
+        return {"magnitude": float(np.max(np.abs(np.abs(exact) - np.abs(rounded)))),
+                "flipped": int(np.sum(np.any(np.sign(exact) != np.sign(rounded), axis=0)))}
+
+
+def rmsprop_exact(lam1=(1.0,), lr: float = 0.1, seeds=range(1), p: int = 10, steps: int = 3000, digits: int = 60,
+                  trajectory: bool = True, gamma: float = 0.99, eps: float = 1e-8) -> ExactRMSProp:
+    """torch's RMSProp on (7) from β0 ~ U[−1, 1]^P per seed, in float64 and in exact arithmetic (`ExactRMSProp`).
+
+    With no exact zero every gradient is ±λ1, so every coordinate shares v_t = (1 − γ^t)λ1² (eq. 20) and the
+    step s_t = αλ1/(√v_t + ε). Each s_t is computed with mpmath and rounded to a multiple of 2^-K, K bits
+    being `digits` decimal digits; the iterates are then updated as exact integers in units of 2^-K, so after
+    T steps each is within T·2^-(K+1) of the true value. A ValueError asks for more `digits` if some |β_t[k]|
+    comes within that error of 0, where the sign, and with it the exact run, could be wrong.
+    """
+    import mpmath
+
+    lam1, lr = _lams("lam1", lam1), float(validation.positive("lr", lr))
+    steps = validation.count("steps", steps)
+    digits = validation.count("digits", digits, minimum=16)
+    if digits > 300:
+        raise ValueError(f"digits must be at most 300 (the iterates are read back as float64); got {digits}")
+    gamma = float(validation.in_range("gamma", gamma, low=0.0, high=1.0, low_open=True, high_open=True))
+    eps = float(validation.positive("eps", eps))
+    seeds = validation.seeds(seeds)
+    beta0 = problems.starts(seeds, validation.count("p", p))                  # (S, P)
+    bits = int(np.ceil(digits * np.log2(10.0)))
+    unit = 1 << bits
+
+    with mpmath.workprec(bits + 64):
+        g, a, e = mpmath.mpf(gamma), mpmath.mpf(lr), mpmath.mpf(eps)
+        lengths = []                                                       # per λ1: the integers S_t = s_t·2^K
+        for lam in lam1:
+            lam_, v, row = mpmath.mpf(float(lam)), mpmath.mpf(0), []
+            for _ in range(steps):
+                v = g * v + (1 - g) * lam_ * lam_
+                row.append(int(mpmath.nint(a * lam_ / (mpmath.sqrt(v) + e) * unit)))
+            lengths.append(row)
+
+    def exact_int(x):                                                      # x·2^K for a float64 x, rounded
+        num, den = float(x).as_integer_ratio()
+        return (num * unit + den // 2) // den if den <= unit else round(num * unit / den)
+
+    B = np.array([[exact_int(x) for x in row] for row in beta0], dtype=object)
+    B = np.broadcast_to(B, (lam1.size, *beta0.shape)).copy()                # (L, S, P) of Python ints
+    S = np.array(lengths, dtype=object).T[:, :, None, None]                 # (T, L, 1, 1)
+    exact_path = np.empty((steps + 1, *B.shape)) if trajectory else None
+    exact_loss = np.empty((steps + 1, lam1.size, len(seeds)))
+    closest = np.abs(B).min()                                               # in units of 2^-K
+    for t in range(steps + 1):
+        if t > 0:
+            sign = ((B > 0).astype(int) - (B < 0).astype(int)).astype(object)
+            B = B - sign * S[t - 1]
+            closest = min(closest, np.abs(B).min())
+        beta = B.astype(float) / float(unit)                                # exact, rounded once to float64
+        exact_loss[t] = lam1[:, None] * np.abs(beta).sum(axis=-1)
+        if trajectory:
+            exact_path[t] = beta
+    if closest <= steps:
+        raise ValueError(f"digits = {digits} is too few for {steps} steps: an iterate came within the run's "
+                         f"rounding of 0; increase digits")
+
+    res = run.sweep(losses.ToyLasso, "rmsprop", lam1, [lr], beta0, steps, record=("loss",), trajectory=trajectory,
+                    hyper={"gamma": gamma, "eps": eps})
+    paths = {"exact": exact_path, "float64": res.trajectory[:, :, 0]} if trajectory else None
+    step = np.array([[s / unit for s in row] for row in lengths]).T          # (T, L)
+    return ExactRMSProp(lam1, lr, np.array(seeds), digits, step,
+                        {"exact": exact_loss, "float64": res["loss"][:, :, 0]}, paths)

@@ -216,11 +216,16 @@ def capture_window(relu: dict, softplus: dict, chosen: float):
     `relu` and `softplus` are `ndgm.convergence.capture_scan` results; `chosen` is marked.
     """
     fig, (ax,) = _axes(width=7.0)
-    for name, scan, style in (("ReLU", relu, "-"), ("softplus", softplus, "--")):
-        ax.plot(scan["alpha"], scan["monotone"].mean(0), style, marker="o", ms=3, color=COLORS["gd"],
-                label=f"{name}: loss never increases")
-        ax.plot(scan["alpha"], scan["escapes"].mean(0), style, marker="s", ms=3, color=COLORS["adam"],
-                label=rf"{name}: $\|\beta_k\|_\infty > 1$ at some k")
+    # ReLU: wide solid lines with filled markers underneath; softplus: its own colours, thin dashed lines
+    # with open markers drawn on top, so that it stays visible where the two curves coincide
+    for name, scan, style, colors in (("ReLU", relu, dict(ls="-", lw=3.0, alpha=0.55, zorder=2, ms=5),
+                                       (COLORS["gd"], COLORS["adam"])),
+                                      ("softplus", softplus, dict(ls="--", lw=1.2, zorder=3, ms=5, mfc="none"),
+                                       (COLORS["momentum"], COLORS["rmsprop"]))):
+        ax.plot(scan["alpha"], scan["monotone"].mean(0), marker="o", color=colors[0],
+                label=f"{name}: loss never increases", **style)
+        ax.plot(scan["alpha"], scan["escapes"].mean(0), marker="s", color=colors[1],
+                label=rf"{name}: $\|\beta_k\|_\infty > 1$ at some k", **style)
     ax.axvline(chosen, color="k", lw=0.8, ls=":")
     ax.set(xscale="log", ylim=(-0.05, 1.05), xlabel=r"step size $\alpha$", ylabel="fraction of seeds",
            title=f"the α scan over {relu['seed'].size} seeds (dotted: α = {chosen:g})")

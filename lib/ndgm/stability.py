@@ -4,7 +4,9 @@ GD on a quadratic diverges once α > 2/η, η the largest Hessian eigenvalue. On
 (sub)gradients are bounded by L (eq. 6) it cannot: the constant-step subgradient analysis keeps
 f(x_k) − f* within a multiple of αL². Here, for whole grids of α at once: the Huber loss (10) on the
 50 x 200 problem of Section 5 against the plain quadratic on the same data, the D.1 bound against
-the runs, and the toy LASSO (7).
+the runs, and the toy LASSO (7); where the late Huber iterates sit (on its linear branch, which bears
+on the counterexample to Ma et al. 2022), and the argument that bounds every iterate once the
+hypotheses of Proposition 5.1 are made explicit.
 """
 from __future__ import annotations
 
@@ -78,7 +80,9 @@ def edge_curves(alphas, steps: int = 1000, seed: int = 0) -> dict:
     data. Returns numpy arrays "alpha" (A,), "step" (T+1,), "huber" (A, T+1), "quadratic" (A, T+1)
     (inf once it overflows), "huber_diverged" and "quadratic_diverged" (A,), "bound" (A,) = αL² with
     L = "lipschitz_low" (the D.1 bound), "huber_tail_max" and "huber_best" (A,) (max of f(β_k) − f*
-    over the last half of the run, and min over the whole run), and the floats "eta" and "edge" = 2/η.
+    over the last half of the run, and min over the whole run), "huber_best_step" (A,) (the first step
+    at which that minimum is reached: 0 when the run never improves on β0), and the floats "eta" and
+    "edge" = 2/η.
     """
     alphas = validation.positive("alphas", alphas).reshape(-1)
     steps = validation.count("steps", steps, minimum=2)
@@ -95,6 +99,7 @@ def edge_curves(alphas, steps: int = 1000, seed: int = 0) -> dict:
         "huber_diverged": _diverged(huber), "quadratic_diverged": _diverged(quad),
         "bound": alphas * const["lipschitz_low"] ** 2,
         "huber_tail_max": np.max(gap[:, steps // 2:], axis=-1), "huber_best": np.min(gap, axis=-1),
+        "huber_best_step": np.argmin(gap, axis=-1),
         "eta": const["eta"], "edge": const["edge"],
     }
 
@@ -116,11 +121,61 @@ def toy_lasso_curves(alphas, lam1: float = 1.0, p: int = 10, seeds=range(5), ste
 
 
 def unbounded_subgradients(alphas, x0: float = 1.0, steps: int = 60) -> dict:
-    """NDGM on |x| + x², convex and non-smooth but with subgradients that grow without bound: once
-    α > 1 the factor |1 − 2α| exceeds 1 and the iterates diverge, so Proposition 5.1 needs eq. (6), not
-    non-smoothness. Returns "alpha" (A,) and "x" (A, T+1), the |x_k|.
+    """NDGM on |x| + x², convex and non-smooth but with subgradients that grow without bound.
+
+    The step is x ← (1 − 2α)x − α sign(x). At α = 1 it is x ← −x − sign(x), so |x| grows by 1 per step;
+    for α > 1 the factor |1 − 2α| exceeds 1 and |x| grows geometrically; for α < 1 the iterates stay
+    bounded. Without eq. (6) a kink does not prevent divergence. Returns "alpha" (A,) and "x" (A, T+1), the |x_k|.
     """
     alphas = validation.positive("alphas", alphas).reshape(-1)
     x0 = float(validation.real_array("x0", x0))
     res = run.run(losses.Loss(lam1=1.0, lam2=1.0), optim.make("gd", alphas), np.array([x0]), steps, record=("linf",))
     return {"alpha": alphas, "x": res["linf"].T}
+
+
+def huber_residuals(alphas, steps: int = 1000, last: int = 200, seed: int = 0) -> dict:
+    """Where on the Huber loss (10) GD's late iterates sit: the residuals r = z_iᵀβ_k − y_i over the last
+    `last` of `steps` iterates from β0 = 0, for each α.
+
+    A term of (10) is quadratic while |r| < 1 and linear (subquadratic growth) once |r| >= 1. Returns
+    "alpha" (A,), "linear" (A,) (the fraction of residuals with |r| >= 1), "median" and "min" (A,) of |r|.
+    """
+    alphas = validation.positive("alphas", alphas).reshape(-1)
+    steps = validation.count("steps", steps, minimum=2)
+    last = validation.count("last", last)
+    if last > steps:
+        raise ValueError(f"last must be at most steps ({steps}); got {last}")
+    p = problems.huber(seed)
+    loss, rule = losses.Huber(p.Z, p.y), optim.make("gd", alphas)
+    start = np.broadcast_to(p.beta0, (alphas.size, p.beta0.size))
+    if steps > last:
+        start = run.run(loss, rule, start, steps - last, record=()).beta
+    tail = run.run(loss, rule, start, last, record=(), trajectory=True).trajectory[1:]     # (last, A, P)
+    r = np.abs(tail @ p.Z.T - p.y)                                                       # (last, A, N)
+    r = np.moveaxis(r, 1, 0).reshape(alphas.size, -1)
+    return {"alpha": alphas, "linear": np.mean(r >= 1.0, axis=-1), "median": np.median(r, axis=-1),
+            "min": np.min(r, axis=-1)}
+
+
+def d1_argument(alphas, seed: int = 0) -> dict:
+    """Proposition 5.1 with its hypotheses made explicit, for the Huber problem (10): a bound on every iterate.
+
+    For convex f with subgradients bounded by G (eq. 6) and a non-empty set X* of minimisers, each NDGM step
+    gives dist(x_{k+1}, X*)² <= dist(x_k, X*)² − 2α(f(x_k) − f*) + α²G². The distance falls while
+    f(x_k) − f* > αG²/2; otherwise x_k lies in {f <= f* + αG²/2}, which for (10) is within D of X*, and one
+    step adds at most αG. So dist(x_k, X*) <= R = max(dist(x_0, X*), D + αG) and f(x_k) − f* <= GR for all k.
+    For (10), X* = {β : Zβ = y}, dist(β, X*) = ‖Z⁺(Zβ − y)‖ <= ‖r‖₂/σ_min(Z) and each Huber term is at least
+    |r_i| − 1/2, so D <= N(αG²/2 + 1/2)/σ_min(Z); G is √η, an upper bound on L (`huber_constants`).
+    Returns "alpha" (A,), floats "G", "sigma_min", "dist0", and (A,) arrays "radius" (D), "dist_bound" (R),
+    "loss_bound" (GR).
+    """
+    alphas = validation.positive("alphas", alphas).reshape(-1)
+    p = problems.huber(seed)
+    n = p.Z.shape[0]
+    G = huber_constants(seed)["lipschitz_high"]
+    sigma_min = float(np.linalg.svd(p.Z, compute_uv=False)[-1])
+    dist0 = float(np.linalg.norm(np.linalg.pinv(p.Z) @ (p.Z @ p.beta0 - p.y)))
+    radius = n * (alphas * G ** 2 / 2 + 0.5) / sigma_min
+    dist_bound = np.maximum(dist0, radius + alphas * G)
+    return {"alpha": alphas, "G": G, "sigma_min": sigma_min, "dist0": dist0, "radius": radius,
+            "dist_bound": dist_bound, "loss_bound": G * dist_bound}
