@@ -8,6 +8,10 @@ working directory; the copies are removed when the session ends. The book build 
 import fcntl
 import json
 import os
+
+# One thread per process: the suite runs two xdist workers (and their page kernels) on two cores, and
+# PyTorch's and OpenBLAS's thread pools slow down by 5-10x when more threads than cores spin.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 import re
 import socket
 import subprocess

@@ -1,0 +1,98 @@
+"""ndgm.netresults on results whose answers are known: gaps and verdicts, Table 2, the swing's prediction."""
+import numpy as np
+import pytest
+
+from ndgm import netresults, paper
+
+GRID = netresults.TAU_GRID
+
+
+def fig2_record(depth, bn, act, seed, losses):
+    return {"model": {"arch": "vgg", "depth": depth, "batch_norm": bn, "activation": act},
+            "config": {"seed": seed, "optimizer": "sgd"}, "history": {"train_loss": list(losses)}}
+
+
+def fig2_results(final):
+    """`final[(bn, depth, act)]` = final losses per seed."""
+    runs = {}
+    for (bn, depth, act), per_seed in final.items():
+        for seed, last in enumerate(per_seed):
+            runs[f"{depth}{act}{bn}{seed}"] = fig2_record(depth, bn, act, seed, [2.3, last])
+    return {"runs": runs}
+
+
+def test_gaps_and_the_two_claims():
+    res = fig2_results({
+        (False, 11, "relu"): [1.00, 1.02], (False, 11, "gelu"): [0.90, 0.92],   # gap 0.10 > spread 0.02
+        (False, 19, "relu"): [1.50, 1.60], (False, 19, "gelu"): [1.00, 1.05],   # gap 0.525 > 0.10
+        (True, 11, "relu"): [0.50, 0.60], (True, 11, "gelu"): [0.52, 0.58],     # gap 0 within 0.10
+        (True, 19, "relu"): [0.40, 0.50], (True, 19, "gelu"): [0.45, 0.47],     # gap -0.01 within 0.10
+    })
+    rows = netresults.activation_gaps(res)
+    by = {(r["batch_norm"], r["depth"]): r for r in rows}
+    assert by[(False, 11)]["gap"] == pytest.approx(0.10) and by[(False, 11)]["spread"] == pytest.approx(0.02)
+    assert [by[k]["verdict"] for k in ((False, 11), (False, 19), (True, 11), (True, 19))] == \
+        ["GELU lower", "GELU lower", "within seed noise", "within seed noise"]
+    assert netresults.figure2_verdict(rows) == {"widens_without_bn": True, "indistinct_with_bn": True}
+    # ReLU ahead at depth 19 without batch norm: the first claim fails; a batch-norm gap: the second fails
+    res["runs"]["19reluFalse0"]["history"]["train_loss"][-1] = 0.5
+    res["runs"]["19reluFalse1"]["history"]["train_loss"][-1] = 0.5
+    res["runs"]["11reluTrue0"]["history"]["train_loss"][-1] = 0.9
+    res["runs"]["11reluTrue1"]["history"]["train_loss"][-1] = 0.9
+    rows = netresults.activation_gaps(res)
+    assert {(r["batch_norm"], r["depth"]): r["verdict"] for r in rows}[(False, 19)] == "ReLU lower"
+    assert netresults.figure2_verdict(rows) == {"widens_without_bn": False, "indistinct_with_bn": False}
+    assert "| without | 11 |" in netresults.gaps_markdown(rows)
+
+
+def l1_record(optimizer, l1, *, start, end, epochs=4, n_train=400, batch=8, lr=0.003):
+    return {"model": {"arch": "vgg16"}, "data_used": {"n_train": n_train},
+            "config": {"optimizer": optimizer, "l1": l1, "lr": lr, "batch_size": batch},
+            "history": {"epoch": list(range(1, epochs + 1)), "below_start": list(start), "small_by_tau": list(end),
+                        "zeros": [0.0] * epochs, "l1": [1.0] * epochs, "swing": [lr * l1], "val_acc": [0.5] * epochs}}
+
+
+def uniform_cdf(high):
+    """Fractions of |w| below each τ of the grid when |w| is uniform on (0, high)."""
+    return np.minimum(GRID / high, 1.0)
+
+
+def test_prediction_is_caught_times_tau_over_swing():
+    start = uniform_cdf(0.02)
+    # SGD, λ1 = 2: s = 0.006, T = 4 * 50 = 200 steps, T s = 1.2: every weight is caught
+    rec = l1_record("sgd", 2.0, start=start, end=start)
+    assert netresults.swing("sgd", 0.003, 2.0) == pytest.approx(0.006)
+    assert netresults.predicted_below(rec, [1e-5, 0.006, 0.1]) == pytest.approx([1e-5 / 0.006, 1.0, 1.0])
+    # SGD, λ1 = 0.002: s = 6e-6, T s = 1.2e-3: the weights within 1.2e-3 of zero (6 %) are caught
+    rec = l1_record("sgd", 0.002, start=start, end=start)
+    caught = np.interp(np.log10(1.2e-3), np.log10(GRID), start)
+    assert caught == pytest.approx(0.06, rel=0.05)   # interpolated on the log grid of the CDF
+    assert netresults.predicted_below(rec, [1e-6, 1e-5]) == pytest.approx([caught / 6, caught])
+    # RMSProp and Adam: the swing is α whatever λ1
+    assert netresults.swing("adam", 0.003, 2.0) == netresults.swing("rmsprop", 0.003, 0.002) == 0.003
+    with pytest.raises(ValueError, match="optimizer"):
+        netresults.swing("lbfgs", 0.1, 1.0)
+    with pytest.raises(ValueError, match="taus"):
+        netresults.predicted_below(rec, [0.0])
+
+
+def test_median_abs_start_reads_the_recorded_cdf():
+    rec = l1_record("sgd", 2.0, start=uniform_cdf(0.02), end=uniform_cdf(0.02))
+    assert netresults.median_abs_start(rec) == pytest.approx(0.01, rel=0.05)
+
+
+def test_table2_reads_the_fraction_at_tau_and_the_papers_number():
+    end = np.where(np.arange(GRID.size) < 31, 0.0, 0.25)   # none below the 31st threshold, 1e-5, 25 % from it on
+    runs = {f"{o}{l}": l1_record(o, l, start=uniform_cdf(0.02), end=end) for o in ("sgd", "adam") for l in (0.002, 2.0)}
+    rows = netresults.table2({"runs": runs})
+    assert [(r["optimizer"], r["l1"]) for r in rows] == [("adam", 0.002), ("sgd", 0.002), ("adam", 2.0), ("sgd", 2.0)]
+    k = int(np.argmin(np.abs(np.log10(GRID) + 5)))
+    assert k == 30
+    assert all(r["ours"] == pytest.approx(100 * end[k]) for r in rows)
+    assert rows[1]["paper"] == paper.TABLE2[("sgd", 0.002)] and rows[3]["paper"] == paper.TABLE2[("sgd", 2.0)]
+    assert rows[0]["steps"] == 200
+    assert "SGD (NDGM)" in netresults.table2_markdown(rows)
+    with pytest.raises(ValueError, match="tau"):
+        netresults.table2({"runs": runs}, tau=3e-5)
+    with pytest.raises(ValueError, match="results"):
+        netresults.table2([1, 2])

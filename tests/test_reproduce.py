@@ -1,0 +1,68 @@
+"""python -m ndgm.reproduce: both heavy pages through papermill at `smoke`, killed and resumed."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from ndgm import experiments, netresults, reproduce
+
+pytestmark = pytest.mark.xdist_group("reproduce")
+
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "ndgm.reproduce", *args], capture_output=True, text=True, **kw)
+
+
+def test_list_and_bad_arguments():
+    out = run_cli("--scale", "smoke", "--list", check=True).stdout.split()
+    assert out == [f"{p}/{r.name}" for p in netresults.PAGES for r in experiments.runs(p, "smoke")]
+    bad = run_cli("--scale", "smoke", "--only", "l1_vgg16/sgd-l1=7")
+    assert bad.returncode == 2 and "name must be one of" in bad.stderr
+    assert run_cli("--scale", "gigantic").returncode == 2
+
+
+def test_only_trains_one_run(tmp_path):
+    run_cli("--scale", "smoke", "--only", "l1_vgg16/adam-l1=2", "--results", str(tmp_path), check=True)
+    files = os.listdir(tmp_path / "runs" / "l1_vgg16" / "smoke")
+    assert files == ["adam-l1=2.json"]
+    assert not (tmp_path / "l1_vgg16-smoke.json").exists()
+
+
+def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
+    """Kill the command once the first runs have finished; run it again: the finished runs are kept,
+    the rest are trained, and each page's executed notebook and merged results are written."""
+    results = tmp_path / "results"
+    runs_dir = results / "runs" / "relu_vs_gelu" / "smoke"
+    proc = subprocess.Popen([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--results", str(results)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline and len(list(runs_dir.glob("*.json"))) < 2:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the command ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)             # the papermill kernel too
+    proc.wait()
+    kept = {p.name: p.stat().st_mtime_ns for p in runs_dir.glob("*.json")}
+    assert 2 <= len(kept) < len(experiments.runs("relu_vs_gelu", "smoke"))
+    done = run_cli("--scale", "smoke", "--results", str(results), check=True, timeout=600)
+    assert "relu_vs_gelu at scale smoke" in done.stdout
+    for name, mtime in kept.items():
+        assert (runs_dir / name).stat().st_mtime_ns == mtime, f"{name} was trained again"
+    for page in netresults.PAGES:
+        merged = json.loads((results / f"{page}-smoke.json").read_text())
+        assert set(merged["runs"]) == {r.name for r in experiments.runs(page, "smoke")}
+        nb = nbformat.read(results / f"{page}-smoke.ipynb", as_version=4)
+        images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  if "image/png" in o.get("data", {})]
+        assert images, f"{page}: the executed notebook has no figure"
+        assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+    assert not list(results.rglob("*partial*"))
+
+
+def test_execute_page_rejects_unknown_pages():
+    with pytest.raises(ValueError, match="page"):
+        reproduce.execute_page("figure9", "smoke")
