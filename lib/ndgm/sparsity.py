@@ -1,0 +1,282 @@
+"""What gives sparse solutions on the paper's LASSO problems, and what pruning after NDGM really counts.
+
+- `compare_methods`: the general LASSO (15) over a grid of λ1, solved by NDGM, by NDGM followed by
+  rounding at a threshold (what pruning does), by ISTA and FISTA (proximal gradient, with FISTA's
+  adaptive restart) and by scikit-learn's coordinate descent, the exact reference. Every method is
+  measured on the same axes: ‖β‖₁, exact zeros, the gap f(β) − f(β*) to the exact minimum, and the
+  iterations it needs to bring that gap below a target.
+- `pruning_grid`: NDGM on (7) and (15) over τ x α x λ1, the measured fraction of |β_T| < τ beside the
+  one that the swing αλ1 of eq. (8) predicts (`ndgm.netresults.predicted_below`, the same prediction the
+  network pages use); `ndgm.explorer.pruning_explorer` shows it in the static book and `pruning_widget`
+  in a kernel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import lasso, losses, netresults, optim, problems, validation
+
+METHODS = ("ndgm", "ndgm-rounded", "ista", "fista", "cd")
+METHOD_LABELS = {"ndgm": "NDGM (GD)", "ndgm-rounded": "NDGM, then |β| < αλ₁ set to 0", "ista": "ISTA (proximal)",
+                 "fista": "FISTA with restarts", "cd": "coordinate descent (scikit-learn)"}
+METHOD_COLORS = {"ndgm": "#1f77b4", "ndgm-rounded": "#17becf", "ista": "#9467bd", "fista": "#d62728",
+                 "cd": "#2ca02c"}
+
+
+def _fista(loss, beta0, lr, steps, restart=True):
+    """FISTA (Beck and Teboulle) on fit + λ1‖·‖₁ with the gradient restart of O'Donoghue and Candès.
+
+    x_{k+1} = S_{αλ1}(y_k − α∇fit(y_k)), y_{k+1} = x_{k+1} + ((t_k − 1)/t_{k+1})(x_{k+1} − x_k); when the
+    step went uphill, (y_k − x_{k+1})·(x_{k+1} − x_k) > 0, the momentum is dropped (t = 1, y = x_{k+1}). Each row of the
+    batch restarts on its own. Yields x_0, x_1, ..., x_steps.
+    """
+    x = np.broadcast_to(beta0, (*loss.batch_shape, beta0.shape[-1])).copy()
+    y, t = x.copy(), np.ones(x.shape[:-1] + (1,))
+    yield x
+    for _ in range(steps):
+        new = optim.soft_threshold(y - lr * loss._smooth_grad(y), lr * loss._l1)
+        t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+        ahead = new + ((t - 1.0) / t_new) * (new - x)
+        if restart:
+            uphill = np.sum((y - new) * (new - x), axis=-1, keepdims=True) > 0
+            t_new = np.where(uphill, 1.0, t_new)
+            ahead = np.where(uphill, new, ahead)
+        x, y, t = new, ahead, t_new
+        yield x
+
+
+def _rule_path(loss, rule, beta0, steps):
+    beta = np.broadcast_to(beta0, (*loss.batch_shape, beta0.shape[-1])).copy()
+    state = rule.init(beta)
+    yield beta
+    for _ in range(steps):
+        beta, state = rule.step(loss, beta, state, rule._lr)
+        yield beta
+
+
+def rounded(beta, tau):
+    """β with every coordinate of |β| < τ set to exactly 0: pruning at the threshold τ (broadcast over β's axes)."""
+    beta = np.asarray(beta, dtype=float)
+    return np.where(np.abs(beta) < np.asarray(tau)[..., None], 0.0, beta)
+
+
+def _cd_path(W, y, lam1, beta0, epochs):
+    """scikit-learn's coordinate descent from β0, one epoch (a pass over all coordinates) per call: (E + 1, P)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import Lasso
+
+    model = Lasso(alpha=lam1 / 2, fit_intercept=False, warm_start=True, max_iter=1, tol=0.0)
+    model.coef_ = beta0.copy()
+    path = [beta0.copy()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(epochs):
+            path.append(model.fit(W, y).coef_.copy())
+    return np.array(path)
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    """The general LASSO (15) solved by each of METHODS for every λ1 (`compare_methods`).
+
+    Per-method arrays are dicts keyed by method; "cd" counts epochs (one pass over the P coordinates,
+    about the cost of one gradient) where the others count gradient steps.
+    """
+
+    seed: int
+    lam1: np.ndarray          # (L,)
+    lr: float                 # α = 1/L_fit for NDGM, ISTA and FISTA
+    steps: int                # iterations run by each iterative method (epochs for "cd")
+    target: float             # the gap counted by `iterations`
+    exact: np.ndarray         # (L, P): scikit-learn's minimiser at tol 1e-12
+    l1: dict                  # method -> (L,) ‖β‖₁ at the end
+    zeros: dict               # method -> (L,) fraction of coordinates exactly 0 at the end
+    gap: dict                 # method -> (L,) f(β) − f(β*) at the end
+    iterations: dict          # method -> (L,) first iteration with gap <= target, nan if none within `steps`
+    gap_path: dict            # method -> (steps + 1, L) the gap at every iteration
+
+    def monotone(self, method: str, field: str = "zeros") -> bool:
+        """Whether `field` ("zeros" never falls, "l1" never rises) is monotone in λ1 for `method`."""
+        v = getattr(self, validation.choice("field", field, ("zeros", "l1")))[validation.choice("method", method, METHODS)]
+        d = np.diff(v)
+        return bool(np.all(d >= 0) if field == "zeros" else np.all(d <= 0))
+
+
+def compare_methods(lam1=np.logspace(-3, 1, 13), seed: int = 0, steps: int = 5000, target: float = 1e-6,
+                    cd_epochs: int = 300, n: int = 20, p: int = 500) -> MethodComparison:
+    """Solve (15), f(β) = (1/N)‖y − Wβ‖² + λ1‖β‖₁ with the data of `problems.general_lasso(seed)`, by
+    every method of METHODS from the problem's β0, vectorised over λ1 (scikit-learn fits one λ1 at a time).
+
+    NDGM, ISTA and FISTA use α = 1/L, L = 2‖W‖²/N the Lipschitz constant of ∇fit; "ndgm-rounded" is NDGM's
+    iterate with |β| < αλ1, the band NDGM oscillates in (eq. 8), set to 0. The gap is measured against
+    `lasso.exact_lasso`.
+    """
+    lam1 = validation.positive("lam1", lam1).reshape(-1)
+    steps = validation.count("steps", steps)
+    cd_epochs = validation.count("cd_epochs", cd_epochs)
+    target = float(validation.positive("target", target))
+    prob = problems.general_lasso(seed, n=n, p=p)
+    loss = losses.GeneralLasso(prob.Z, prob.y, lam1[:, None])
+    lr = 1.0 / lasso.smooth_lipschitz(prob.Z)
+    exact = lasso.exact_lasso(prob.Z, prob.y, lam1)
+    best = loss.value(exact[:, None])[:, 0]                                   # (L,)
+    band = lr * lam1[:, None]
+
+    def measure(path_iter):
+        gaps, last = [], None
+        for beta in path_iter:
+            gaps.append(loss._value(beta) - best[:, None])
+            last = beta
+        return np.array(gaps)[..., 0], last[:, 0]
+
+    paths, finals = {}, {}
+    with np.errstate(over="ignore", invalid="ignore"):
+        paths["ndgm"], finals["ndgm"] = measure(_rule_path(loss, optim.make("gd", lr), prob.beta0, steps))
+        paths["ndgm-rounded"], finals["ndgm-rounded"] = measure(
+            rounded(b, band) for b in _rule_path(loss, optim.make("gd", lr), prob.beta0, steps))
+        paths["ista"], finals["ista"] = measure(_rule_path(loss, optim.make("prox", lr), prob.beta0, steps))
+        paths["fista"], finals["fista"] = measure(_fista(loss, prob.beta0, lr, steps))
+    cd = np.stack([_cd_path(prob.Z, prob.y, float(lam), prob.beta0, cd_epochs) for lam in lam1], axis=1)
+    paths["cd"] = (loss._value(cd[:, :, None]) - best[:, None])[..., 0]
+    finals["cd"] = cd[-1]
+
+    def first_below(gaps):
+        hit = gaps <= target
+        return np.where(hit.any(axis=0), np.argmax(hit, axis=0), np.nan).astype(float)
+
+    return MethodComparison(int(seed), lam1, float(lr), steps, target, exact,
+                            l1={m: np.abs(b).sum(-1) for m, b in finals.items()},
+                            zeros={m: np.mean(b == 0.0, axis=-1) for m, b in finals.items()},
+                            gap={m: g[-1] for m, g in paths.items()},
+                            iterations={m: first_below(g) for m, g in paths.items()},
+                            gap_path=paths)
+
+
+def exact_summary(comparison: MethodComparison) -> dict:
+    """‖β*‖₁ and the fraction of exact zeros of scikit-learn's minimiser, each (L,)."""
+    return {"l1": np.abs(comparison.exact).sum(-1), "zeros": np.mean(comparison.exact == 0.0, axis=-1)}
+
+
+# ----- the pruning threshold after NDGM --------------------------------------------------------------
+
+PRUNING_PROBLEMS = ("toy", "lasso")
+PRUNING_LABELS = {"toy": "toy LASSO (7), P = 2000", "lasso": "general LASSO (15), 20 x 500"}
+
+
+def _start_record(beta0, lr, lam1, steps):
+    """What `netresults.predicted_below` reads off a network run, written for one NDGM run on β."""
+    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
+    return {"config": {"optimizer": "sgd", "lr": float(lr), "l1": float(lam1), "batch_size": 1},
+            "data_used": {"n_train": int(steps)}, "history": {"epoch": [1], "below_start": below.tolist()}}
+
+
+def predicted_fraction(beta0, lr, lam1, steps, taus) -> np.ndarray:
+    """The fraction of |β_T| < τ that the swing s = αλ1 predicts after `steps` NDGM steps from β0, one per τ.
+
+    It is `netresults.predicted_below` (F₀(T·s)·min(1, τ/s), F₀ the fraction of |β0| below a value): the
+    coordinates within T·s of 0 have been caught in the two-cycle of eq. (8), where |β| is spread evenly over
+    (0, s). The data-fit gradient of (15) is ignored.
+    """
+    beta0 = validation.real_array("beta0", beta0, ndim=1)
+    return netresults.predicted_below(_start_record(beta0, lr, lam1, steps), taus)
+
+
+@dataclass(frozen=True)
+class PruningGrid:
+    """NDGM on each of PRUNING_PROBLEMS over α x λ1 for `steps` steps, fractions below each τ (`pruning_grid`)."""
+
+    tau: np.ndarray           # (K,)
+    lr: np.ndarray            # (A,)
+    lam1: np.ndarray          # (L,)
+    steps: int
+    measured: np.ndarray      # (problem, A, L, K): fraction of |β_T| < τ
+    predicted: np.ndarray     # (problem, A, L, K): `predicted_fraction`
+    zeros: np.ndarray         # (problem, A, L): fraction of β_T exactly 0
+
+    @property
+    def swing(self) -> np.ndarray:
+        """αλ1, shape (A, L): the width of the band NDGM's two-cycle lives in."""
+        return self.lr[:, None] * self.lam1[None, :]
+
+
+def pruning_grid(tau=np.logspace(-6, 0, 13), lr=(0.001, 0.003, 0.01, 0.03), lam1=np.logspace(-2, 2, 9),
+                 steps: int = 2000, seed: int = 0) -> PruningGrid:
+    """Run NDGM on (7) (P = 2000, β0 ~ U[−1, 1]) and on (15) (the 20 x 500 problem of `seed`) over α x λ1
+    in one vectorised call per problem and measure the fraction of |β_T| < τ beside its prediction.
+
+    α must stay below 2/L on (15) (about 0.088 for seed 0), or NDGM diverges there.
+    """
+    tau = validation.in_range("tau", tau, low=netresults.TAU_GRID[0], high=1.0, high_open=False).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
+    lam1 = validation.positive("lam1", lam1).reshape(-1)
+    steps = validation.count("steps", steps)
+    shape = (len(PRUNING_PROBLEMS), len(lr), len(lam1))
+    measured, predicted, zeros = np.empty((*shape, len(tau))), np.empty((*shape, len(tau))), np.empty(shape)
+    for i, name in enumerate(PRUNING_PROBLEMS):
+        if name == "toy":
+            beta0 = problems.starts(seed, 2000)[0]
+            loss = losses.ToyLasso(lam1[None, :])
+        else:
+            prob = problems.general_lasso(seed)
+            beta0, loss = prob.beta0, losses.GeneralLasso(prob.Z, prob.y, lam1[None, :])
+        rule = optim.make("gd", lr[:, None])
+        with np.errstate(over="ignore", invalid="ignore"):
+            last = _last(loss, rule, beta0, steps)
+        a = np.abs(last)                                                       # (A, L, P)
+        measured[i] = np.mean(a[..., None] < tau, axis=-2)
+        zeros[i] = np.mean(last == 0.0, axis=-1)
+        for j, alpha in enumerate(lr):
+            for k, lam in enumerate(lam1):
+                predicted[i, j, k] = predicted_fraction(beta0, alpha, lam, steps, tau)
+    return PruningGrid(tau, lr, lam1, steps, measured, predicted, zeros)
+
+
+def _last(loss, rule, beta0, steps):
+    for beta in _rule_path(loss, rule, beta0, steps):
+        pass
+    return beta
+
+
+def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy", steps: int = 2000):
+    """The live twin of `pruning_explorer` for a kernel: ipywidgets sliders that rerun NDGM on each change and
+    redraw the measured and predicted fractions against τ. Returns the widget box."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    validation.choice("problem", problem, PRUNING_PROBLEMS)
+    taus = np.logspace(-6, 0, 49)
+    out = w.Output()
+    sliders = {"lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(0.08), description="α"),
+               "lam1": w.FloatLogSlider(value=lam1, base=10, min=-2, max=2, description="λ₁"),
+               "tau": w.FloatLogSlider(value=tau, base=10, min=-6, max=0, description="τ"),
+               "problem": w.Dropdown(options=[(PRUNING_LABELS[p], p) for p in PRUNING_PROBLEMS], value=problem,
+                                     description="problem")}
+    readout = w.HTML()
+
+    def redraw(_=None):
+        v = {k: s.value for k, s in sliders.items()}
+        g = pruning_grid(tau=np.unique(np.append(taus, v["tau"])), lr=[v["lr"]], lam1=[v["lam1"]], steps=steps)
+        i = PRUNING_PROBLEMS.index(v["problem"])
+        t = g.tau
+        k = int(np.argmin(np.abs(t - v["tau"])))
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)
+            ax.semilogx(t, g.measured[i, 0, 0], color="#1f77b4", label="measured")
+            ax.semilogx(t, g.predicted[i, 0, 0], "--", color="#d62728", label="predicted")
+            ax.axvline(v["lr"] * v["lam1"], color="#333333", lw=0.8, label="αλ₁")
+            ax.axvline(v["tau"], color="#999999", lw=0.8, ls=":")
+            ax.set(xlabel="τ", ylabel="fraction of |β_T| < τ", ylim=(0, 1))
+            ax.legend(frameon=False)
+            plt.show()
+        readout.value = (f"measured {g.measured[i, 0, 0, k]:.4f}, predicted {g.predicted[i, 0, 0, k]:.4f}, "
+                         f"αλ₁ = {v['lr'] * v['lam1']:.3g}, exact zeros {g.zeros[i, 0, 0]:.3f}")
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), readout, out])

@@ -1,0 +1,155 @@
+"""ndgm.sparsity (the LASSO methods, the pruning threshold) and ndgm.netcheck (the per-layer check)."""
+import numpy as np
+import pytest
+import torch
+
+from ndgm import explorer, lasso, losses, netcheck, optim, problems, run, sparsity
+
+
+@pytest.fixture(scope="module")
+def small():
+    """The comparison on a 20 x 60 problem, three λ1 on either side of λ_max = ‖2Wᵀy/N‖∞."""
+    return sparsity.compare_methods(lam1=[0.05, 0.1, 0.3, 5.0], p=60, steps=3000, cd_epochs=200)
+
+
+def test_proximal_methods_and_coordinate_descent_reach_the_exact_solution(small):
+    for m in ("ista", "fista", "cd"):
+        assert np.all(small.gap[m] < 1e-9), m
+        np.testing.assert_array_equal(small.zeros[m], np.mean(small.exact == 0.0, axis=-1))
+        assert np.all(np.isfinite(small.iterations[m])), m
+    assert np.all(small.iterations["fista"] <= small.iterations["ista"])
+    assert small.monotone("fista", "l1") and small.monotone("ista", "zeros")
+
+
+def test_ndgm_has_no_exact_zeros_and_stays_above_the_minimum(small):
+    """Above λ_max the exact solution is 0; NDGM hops around it with a positive gap and no zero (eq. 8)."""
+    assert np.all(small.zeros["ndgm"] == 0.0)
+    assert np.all(small.gap["ndgm"] > small.target) and np.all(np.isnan(small.iterations["ndgm"]))
+    assert np.abs(small.exact[-1]).sum() == 0.0
+    assert small.l1["ndgm"][-1] > small.l1["ndgm"][-2]          # larger λ1, larger ‖β‖₁: the paradox
+    # rounding at the swing αλ1 gives zeros, still not the solution
+    assert np.all(small.zeros["ndgm-rounded"] > 0.0) and small.gap["ndgm-rounded"][-1] > small.target
+
+
+def test_fista_with_restarts_is_ista_when_restart_fires_every_step():
+    """The restart test is evaluated at the point the gradient was taken: one FISTA step from rest is an ISTA step."""
+    prob = problems.general_lasso(1, n=10, p=30)
+    loss = losses.GeneralLasso(prob.Z, prob.y, np.array([[0.1]]))
+    lr = 1.0 / lasso.smooth_lipschitz(prob.Z)
+    f = list(sparsity._fista(loss, prob.beta0, lr, 1))
+    i = run.run(loss, optim.make("prox", lr), prob.beta0, 1, record=(), trajectory=True).trajectory
+    np.testing.assert_array_equal(f[1], i[1])
+
+
+def test_rounded_sets_below_the_threshold_to_zero():
+    np.testing.assert_array_equal(sparsity.rounded([[0.5, -0.01, 0.02]], [0.015]), [[0.5, 0.0, 0.02]])
+
+
+def test_prediction_on_the_toy_lasso_matches_the_measurement():
+    """On (7) every coordinate caught by the two-cycle has |β| spread over (0, αλ1): the fraction below τ is
+    about min(1, τ/(αλ1)) times the fraction caught, to the sampling error of 2000 coordinates."""
+    g = sparsity.pruning_grid(tau=[1e-4, 1e-3, 1e-2, 1e-1], lr=[0.01], lam1=[0.1, 1.0, 10.0], steps=500)
+    toy = sparsity.PRUNING_PROBLEMS.index("toy")
+    # λ1 >= 1: every coordinate is caught (T·αλ1 >= 1 = max|β0|); λ1 = 0.1: only at τ below the swing, since
+    # the prediction leaves out the coordinates still on their way down, which count once τ exceeds the swing
+    np.testing.assert_allclose(g.measured[toy, 0, 1:], g.predicted[toy, 0, 1:], atol=0.03)
+    np.testing.assert_allclose(g.measured[toy, 0, 0, 0], g.predicted[toy, 0, 0, 0], atol=0.03)
+    assert np.all(g.zeros == 0.0)
+    # at a fixed τ below the swing, a larger λ1 gives fewer small coordinates, not more
+    assert g.measured[toy, 0, 1, 1] > g.measured[toy, 0, 2, 1]
+    np.testing.assert_allclose(g.swing, [[0.001, 0.01, 0.1]])
+
+
+def test_predicted_fraction_counts_only_the_coordinates_caught():
+    beta0 = np.linspace(-1, 1, 1001)
+    # after 10 steps of swing 0.01 only |β0| < 0.1 (10 %) is caught; half of those are below τ = s/2
+    np.testing.assert_allclose(sparsity.predicted_fraction(beta0, 0.01, 1.0, 10, [0.005]), [0.05], rtol=0.05)
+
+
+def test_bad_inputs_name_the_parameter():
+    with pytest.raises(ValueError, match="lam1"):
+        sparsity.compare_methods(lam1=[-1.0])
+    with pytest.raises(ValueError, match="steps"):
+        sparsity.pruning_grid(steps=0)
+    with pytest.raises(ValueError, match="tau"):
+        sparsity.pruning_grid(tau=[2.0])
+    with pytest.raises(ValueError, match="model"):
+        netcheck.check_network("not a model")
+    with pytest.raises(ValueError, match="lr and l1"):
+        netcheck.check_network(torch.nn.Linear(2, 2), lr=0.1)
+    with pytest.raises(ValueError, match="taus"):
+        netcheck.check_network(torch.nn.Linear(2, 2), taus=[0.0])
+
+
+def test_pruning_explorer_payload_matches_the_grid():
+    g = sparsity.pruning_grid(tau=[1e-4, 1e-3, 1e-2], lr=[0.003, 0.01], lam1=[0.1, 1.0, 10.0], steps=50)
+    ex = explorer.pruning_explorer(g)
+    assert {c.name for c in ex.controls} == {"tau", "lr", "lam1", "problem"}
+    np.testing.assert_array_equal(ex.arrays["measured"][1], g.measured)
+    assert "ndgm-explorer-spec" in ex.html()
+
+
+def test_check_network_counts_zeros_the_band_and_thresholds():
+    lin = torch.nn.Linear(4, 2)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[0.0, 0.0, 1e-6, 5e-4], [0.2, -3e-5, 0.0, 1.0]]))
+        lin.bias.copy_(torch.tensor([0.5, -0.5]))
+    r = netcheck.check_network(lin, lr=0.01, l1=0.01, taus=[1e-5, 1e-3])        # swing 1e-4
+    w = r.layers[0]
+    assert (w.name, w.size, w.zeros) == ("weight", 8, 3 / 8)
+    np.testing.assert_allclose(w.below, [4 / 8, 6 / 8])
+    assert w.band == 5 / 8 and r.layers[1].band == 0.0
+    assert r.overall.size == 10 and r.overall.zeros == 3 / 10
+    assert "sparsity" in r.verdict and "| **overall** |" in r.markdown()
+
+
+def test_check_network_verdict_on_an_ndgm_trained_and_a_proximally_trained_model():
+    from ndgm import proximal
+
+    torch.manual_seed(0)
+    x, y = torch.randn(256, 20), torch.randint(0, 3, (256,))
+    verdicts = {}
+    for name, make in (("sgd", lambda p: torch.optim.SGD(p, lr=0.05)), ("prox", lambda p: proximal.ProxSGD(p, lr=0.05, l1=0.05))):
+        torch.manual_seed(1)
+        model = torch.nn.Linear(20, 3)
+        opt = make(model.parameters())
+        for _ in range(200):
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            if name == "sgd":
+                loss = loss + 0.05 * sum(p.abs().sum() for p in model.parameters())
+            loss.backward()
+            opt.step()
+        verdicts[name] = netcheck.check_network(model, lr=0.05, l1=0.05)
+    assert verdicts["sgd"].overall.zeros == 0.0 and "oscillation" in verdicts["sgd"].verdict
+    assert verdicts["prox"].overall.zeros > 0.3 and "exactly 0" in verdicts["prox"].verdict
+
+
+def test_proximal_fit_trains_and_rejects_bad_input():
+    from ndgm import proximal
+
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 5), torch.randint(0, 2, (64,))
+    model = torch.nn.Linear(5, 2)
+    hist = proximal.fit(model, x, y, proximal.ProxAdam(model.parameters(), lr=0.01, l1=1e-3), epochs=3, batch_size=16)
+    assert len(hist) == 3 and hist[-1] < hist[0]
+    with pytest.raises(ValueError, match="opt"):
+        proximal.fit(model, x, y, "sgd")
+    with pytest.raises(ValueError, match="epochs"):
+        proximal.fit(model, x, y, proximal.ProxSGD(model.parameters(), lr=0.1), epochs=0)
+
+
+def test_pruning_widget_redraws_on_every_control():
+    pytest.importorskip("ipywidgets")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    box = sparsity.pruning_widget(steps=20)
+    readout = box.children[2]
+    sliders = [*box.children[0].children, *box.children[1].children]
+    for s, value in zip(sliders, (0.003, 10.0, 1e-2, "lasso")):
+        before = readout.value
+        s.value = value
+        assert readout.value != before, s.description
+    with pytest.raises(ValueError, match="problem"):
+        sparsity.pruning_widget(problem="huber")
