@@ -118,7 +118,93 @@ def ensure_vendored(app: Sphinx, config: Config) -> None:
                 vendor(pin)
 
 
+# Launch buttons and notebook downloads (sphinx-book-theme 1.3). The theme draws Binder and Colab
+# buttons from `launch_buttons` and the one `repository: url:` of _config.yml; with that URL empty it
+# would fail on every page (it unpacks the missing repository parts), so the providers are dropped
+# then and no launch button is drawn. Colab opens only .ipynb files, which the publish workflow
+# (.github/workflows/publish.yml, binder/notebooks.py) commits to the branch `colab_branch` at
+# book/<page>.ipynb; the Colab link is pointed there. The theme offers a page's .ipynb for download
+# only when a launch button is configured; `offer_ipynb` offers it on every notebook page.
+LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url")
+
+
+def launch_needs_repository(app: Sphinx, config: Config) -> None:
+    """Without a repository URL, configure no launch provider (and so draw no launch button)."""
+    options = config.html_theme_options
+    if not str(options.get("repository_url") or "").strip():
+        launch = dict(options.get("launch_buttons") or {})
+        for key in LAUNCH_PROVIDERS:
+            launch.pop(key, None)
+        options["launch_buttons"] = launch
+
+
+def offer_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Copy the executed notebook of a MyST notebook page to ``_sources/`` and offer it as .ipynb.
+
+    Runs before the theme's header buttons (priority 501), which add the ".ipynb" download entry
+    when ``ipynb_source`` is set.
+    """
+    if doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    if not context.get("sourcename", "").endswith((".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        raise ExtensionError(f"site_assets: no executed notebook for {pagename} at {executed}")
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def colab_opens_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Point the theme's Colab button at ``book/<page>.ipynb`` on the notebooks branch."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            if button.get("text") == "Colab":
+                head, sep, _ = button["url"].partition("/blob/")
+                if not sep:
+                    raise ExtensionError(f"site_assets: unexpected Colab URL {button['url']}")
+                root = app.config.html_theme_options.get("path_to_docs", "").strip("/")
+                path = f"{root}/{pagename}.ipynb" if root else f"{pagename}.ipynb"
+                button["url"] = f"{head}/blob/{app.config.colab_branch}/{path}"
+
+
+def offer_results(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Offer the merged results files of a heavy page (``results/<page>-<scale>.json`` beside it,
+    written by ``ndgm.reproduce`` or by the page itself), from which its figures and tables are drawn,
+    in the page's download menu, one entry per scale found; they are copied to ``_downloads/results/``.
+    """
+    if doctree is None:
+        return
+    page = Path(app.srcdir) / pagename
+    files = sorted(page.parent.joinpath("results").glob(f"{page.name}-*.json"))
+    group = next((g for g in context.get("header_buttons", []) if g.get("label") == "download-buttons"), None)
+    if not files or group is None:
+        return
+    target = Path(app.outdir) / "_downloads" / "results"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copy2(path, target / path.name)
+        group["buttons"].append({
+            "type": "link",
+            "url": context["pathto"](f"_downloads/results/{path.name}", 1),
+            "text": path.name,
+            "tooltip": "The results behind this page's figures and tables (JSON)",
+            "icon": "fas fa-file-code",
+            "label": "download-results-button",
+        })
+
+
 def setup(app: Sphinx) -> dict:
-    """Register the vendoring step ahead of Sphinx's ``html_static_path`` check (priority 800)."""
+    """Register the vendoring step ahead of Sphinx's ``html_static_path`` check (priority 800),
+    and the launch and download hooks around the theme's (priority 501)."""
+    app.add_config_value("colab_branch", "notebooks", "html", [str])
     app.connect("config-inited", ensure_vendored, priority=100)
+    app.connect("config-inited", launch_needs_repository)
+    app.connect("html-page-context", offer_ipynb, priority=500)
+    app.connect("html-page-context", colab_opens_ipynb, priority=502)
+    app.connect("html-page-context", offer_results, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

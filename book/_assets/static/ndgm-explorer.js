@@ -3,7 +3,28 @@
 (function () {
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
-  var W = 420, H = 270, M = { left: 62, right: 14, top: 26, bottom: 44 };
+  // A panel's drawing units are CSS pixels: drawPanel sizes the viewBox to the panel's rendered width,
+  // so the text is drawn at the font sizes of ndgm-explorer.css at any screen width (redrawn on resize).
+  // The legend sits in a band above the axes, never over the data.
+  var W = 420, H = 270, M = { left: 70, right: 12, top: 30, bottom: 52 };
+  var FONT = 14, LEGEND_ROW = 19, TITLE_BAND = 28;
+
+  // Lay the legend out in rows across the panel; set W, H and M for this panel.
+  function layout(svg, labels) {
+    var width = svg.getBoundingClientRect().width;
+    W = Math.round(Math.max(300, width || 420));
+    var x = M.left, rows = labels.length ? 1 : 0, at = [];
+    labels.forEach(function (label) {
+      var w = 26 + 0.6 * FONT * String(label).length + 14;
+      if (x + w > W - M.right && x > M.left) { rows += 1; x = M.left; }
+      at.push({ x: x, row: rows - 1 });
+      x += w;
+    });
+    M.top = TITLE_BAND + rows * LEGEND_ROW + 6;
+    H = Math.round(M.top + Math.min(260, Math.max(170, 0.45 * W)) + M.bottom);
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    return at;
+  }
 
   function decode(a) {
     var bytes = Uint8Array.from(atob(a.b64), function (c) { return c.charCodeAt(0); });
@@ -61,6 +82,7 @@
   // Draw one panel; returns the drawn data ({x, ys}) for inspection by tests.
   function drawPanel(svg, panel, xs, ys, marker, vlines, hlines) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    var legendAt = layout(svg, ys.map(function (y) { return y.label; }));
     var tx = function (v) { return panel.xlog ? Math.log10(v) : v; };
     var ty = function (v) { return panel.ylog ? Math.log10(v) : v; };
     var ok = function (x, y) { return isFinite(tx(x)) && isFinite(ty(y)); };
@@ -69,7 +91,7 @@
     ys.forEach(function (y) {
       y.values.forEach(function (v, i) { if (ok(xs[i], v)) { ylo = Math.min(ylo, ty(v)); yhi = Math.max(yhi, ty(v)); } });
     });
-    el("text", { x: W / 2, y: 16, "text-anchor": "middle", "class": "ndgm-title" }, svg, true).textContent = panel.title;
+    el("text", { x: W / 2, y: 19, "text-anchor": "middle", "class": "ndgm-title" }, svg, true).textContent = panel.title;
     if (!isFinite(ylo)) {
       el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "class": "ndgm-empty" }, svg, true).textContent =
         "every value diverged or is not positive";
@@ -90,22 +112,22 @@
     niceTicks(xlo, xhi, panel.xlog).forEach(function (t) {
       var X = M.left + (t - xlo) / ((xhi - xlo) || 1) * (W - M.left - M.right);
       el("line", { x1: X, x2: X, y1: M.top, y2: H - M.bottom, "class": "ndgm-grid" }, axes, true);
-      el("text", { x: X, y: H - M.bottom + 14, "text-anchor": "middle" }, axes, true).textContent = tickLabel(t, panel.xlog);
+      el("text", { x: X, y: H - M.bottom + FONT + 4, "text-anchor": "middle" }, axes, true).textContent = tickLabel(t, panel.xlog);
     });
     niceTicks(ylo, yhi, panel.ylog).forEach(function (t) {
       var Y = H - M.bottom - (t - ylo) / (yhi - ylo) * (H - M.top - M.bottom);
       el("line", { x1: M.left, x2: W - M.right, y1: Y, y2: Y, "class": "ndgm-grid" }, axes, true);
-      el("text", { x: M.left - 5, y: Y + 4, "text-anchor": "end" }, axes, true).textContent = tickLabel(t, panel.ylog);
+      el("text", { x: M.left - 6, y: Y + FONT / 3, "text-anchor": "end" }, axes, true).textContent = tickLabel(t, panel.ylog);
     });
-    el("text", { x: (M.left + W - M.right) / 2, y: H - 8, "text-anchor": "middle" }, axes, true).textContent = panel.xlabel;
-    el("text", { x: 14, y: (M.top + H - M.bottom) / 2, "text-anchor": "middle",
-                 transform: "rotate(-90 14 " + (M.top + H - M.bottom) / 2 + ")" }, axes, true).textContent = panel.ylabel;
+    el("text", { x: (M.left + W - M.right) / 2, y: H - 9, "text-anchor": "middle" }, axes, true).textContent = panel.xlabel;
+    el("text", { x: FONT + 2, y: (M.top + H - M.bottom) / 2, "text-anchor": "middle",
+                 transform: "rotate(-90 " + (FONT + 2) + " " + (M.top + H - M.bottom) / 2 + ")" }, axes, true).textContent = panel.ylabel;
     vlines.forEach(function (v) {
       if (!isFinite(tx(v.at))) { return; }
       var X = px(v.at);
       if (X < M.left || X > W - M.right) { return; }
       el("line", { x1: X, x2: X, y1: M.top, y2: H - M.bottom, "class": "ndgm-vline" }, svg, true);
-      el("text", { x: X + 3, y: M.top + 12, "class": "ndgm-vlabel" }, svg, true).textContent = v.label;
+      el("text", { x: X + 3, y: M.top + FONT, "class": "ndgm-vlabel" }, svg, true).textContent = v.label;
     });
     hlines.forEach(function (h) {
       if (!isFinite(ty(h.at))) { return; }
@@ -135,9 +157,10 @@
     }
     var legend = el("g", { "class": "ndgm-legend" }, svg, true);
     ys.forEach(function (y, i) {
-      el("line", { x1: W - 150, x2: W - 132, y1: M.top + 12 + 14 * i, y2: M.top + 12 + 14 * i, stroke: y.color,
-                   "stroke-width": 2 }, legend, true);
-      el("text", { x: W - 128, y: M.top + 16 + 14 * i }, legend, true).textContent = y.label;
+      var lx = legendAt[i].x, ly = TITLE_BAND + LEGEND_ROW * legendAt[i].row + LEGEND_ROW / 2;
+      el("line", { x1: lx, x2: lx + 20, y1: ly, y2: ly, stroke: y.color, "stroke-width": 2,
+                   "stroke-dasharray": y.style === "dash" ? "5 3" : "none" }, legend, true);
+      el("text", { x: lx + 26, y: ly + FONT / 3 }, legend, true).textContent = y.label;
     });
   }
 
@@ -211,6 +234,16 @@
       root.dataset.redraws = String(Number(root.dataset.redraws || 0) + 1);
     }
     update();
+    // The drawing follows the panel's width: redraw when it changes (window resize, sidebar toggle).
+    if (window.ResizeObserver) {
+      var lastWidth = grid.getBoundingClientRect().width, pending = false;
+      new ResizeObserver(function () {
+        var w = grid.getBoundingClientRect().width;
+        if (pending || Math.abs(w - lastWidth) < 1) { return; }
+        pending = true;
+        requestAnimationFrame(function () { pending = false; lastWidth = grid.getBoundingClientRect().width; update(); });
+      }).observe(grid);
+    }
   }
 
   function init() { document.querySelectorAll("div.ndgm-explorer").forEach(build); }
