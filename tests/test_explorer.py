@@ -15,6 +15,8 @@ INTENDED = {
     "capture": {"lr": 0.01},                    # Figure 1's α
     "edge": {"lr": 0.1},                        # Figure 4's first α, below the edge 2/η
     "prune": {"tau": paper.TABLE2_TAU},         # Table 2's threshold
+    # NDGM on (7) at Section 4's α = 0.01, λ1 mid-grid, τ = 1e-3 (a tenth of that swing αλ1 = 0.01)
+    "pruning": {"tau": 1e-3, "lr": 0.01, "lam1": MIDDLE, "problem": "toy"},
 }
 """The setting each static explorer is meant to open at (the browser test checks the built pages too)."""
 
@@ -140,6 +142,18 @@ def test_alpha_explorers_show_what_their_captions_say():
     assert len(explorer.edge_explorer(curves).html()) < 3e6
 
 
+def _pruning_grid_shape():
+    """An `ndgm.sparsity.pruning_grid` result on the page's grids (its defaults), filled with zeros."""
+    import inspect
+
+    from ndgm import sparsity
+
+    d = {k: np.asarray(v.default) for k, v in inspect.signature(sparsity.pruning_grid).parameters.items()}
+    shape = (len(sparsity.PRUNING_PROBLEMS), d["lr"].size, d["lam1"].size)
+    return sparsity.PruningGrid(d["tau"], d["lr"], d["lam1"], int(d["steps"]), np.zeros((*shape, d["tau"].size)),
+                                np.zeros((*shape, d["tau"].size)), np.zeros(shape))
+
+
 def test_every_static_explorer_opens_at_its_intended_setting():
     """Each control's default, as the page's script reads it from the payload, is the INTENDED setting
     found on the control's own grid here (the grids are the pages': lasso_grid's defaults, Figure 1's and
@@ -163,7 +177,8 @@ def test_every_static_explorer_opens_at_its_intended_setting():
     results = {"runs": {f"{o}{lam}": record(o, lam) for o in ("sgd", "adam") for lam in (0.002, 2.0)}}
     explorers = {"lasso": explorer.lasso_explorer(lasso), "capture": explorer.capture_explorer(relu, soft),
                  "edge": explorer.edge_explorer(curves), "prune": explorer.prune_explorer(results),
-                 "prune, a τ grid without 1e-5": explorer.prune_explorer(results, grid[[10, 20, 28, 34, 40]])}
+                 "prune, a τ grid without 1e-5": explorer.prune_explorer(results, grid[[10, 20, 28, 34, 40]]),
+                 "pruning": explorer.pruning_explorer(_pruning_grid_shape())}
     opens = {kind: opening(ex) for kind, ex in explorers.items()}
     for kind, ex in explorers.items():
         want = INTENDED[kind.split(",")[0]]
@@ -210,3 +225,29 @@ def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
     np.testing.assert_array_equal(curves["quadratic_diverged"], [False, True])
     tail = explorer.edge_explorer(curves).arrays["quadratic_tail"][1]
     assert np.isfinite(tail[0]) and tail[1] == np.inf
+
+
+def test_prune_explorer_shows_every_run_against_tau():
+    from test_netresults import l1_record, uniform_cdf
+    from ndgm import netresults
+
+    grid = netresults.TAU_GRID
+    runs = {f"{o}-{lam:g}": l1_record(o, lam, start=uniform_cdf(0.02), end=np.linspace(0, 1, grid.size) ** 2)
+            for o in ("sgd", "rmsprop", "adam") for lam in (0.002, 2.0)}
+    ex = explorer.prune_explorer({"runs": runs})
+    (tau,) = ex.controls
+    assert tau.name == "tau" and tau.default == pytest.approx(1e-5)
+    shown = np.array(tau.values)
+    keep = (grid >= 1e-9) & (grid <= 1e-1)
+    np.testing.assert_allclose(shown, grid[keep])
+    assert len(ex.panels) == 2 and len(ex.readouts) == 6
+    for key, rec in (("sgd_0.002", runs["sgd-0.002"]), ("adam_2", runs["adam-2"])):
+        axes, measured = ex.arrays[f"measured_{key}"]
+        assert axes == ("tau",)
+        np.testing.assert_array_equal(measured, np.asarray(rec["history"]["small_by_tau"])[keep])
+    np.testing.assert_allclose(ex.arrays["predicted_sgd_0.002"][1], netresults.predicted_below(runs["sgd-0.002"], shown))
+    assert "predicted_adam_2" not in ex.arrays           # no prediction for the adaptive optimizers
+    # the SGD panel marks its swing αλ1
+    assert [v for v, _ in ex.panels[0].vlines] == [pytest.approx(0.003 * 0.002)]
+    with pytest.raises(ValueError, match="taus"):
+        explorer.prune_explorer({"runs": runs}, taus=[3e-5])

@@ -11,7 +11,8 @@ from test_explorer import INTENDED, intended
 pytestmark = pytest.mark.xdist_group("book")
 
 EXPLORER_KINDS = {"book/convergence": "capture", "book/edge_of_stability": "edge",
-                  "book/lasso_explorer": "lasso", "book/l1_vgg16": "prune"}
+                  "book/lasso_explorer": "lasso", "book/l1_vgg16": "prune",
+                  "book/what_works": "pruning"}
 """Which explorer each page shows, as test_explorer.INTENDED names them."""
 
 PAGE = "book/lasso_explorer.html"
@@ -149,4 +150,28 @@ def test_alpha_controls_draw_what_ndgm_computes(name, steps, site, offline_page)
         np.testing.assert_allclose(drawn(state, 0), as_float32(want["huber"][0, at]), rtol=1e-6)
         np.testing.assert_allclose(drawn(state, 1), as_float32(want["quadratic"][0, at]), rtol=1e-6)
         assert (state["readouts"]["quadratic_final"] == np.inf) == (alpha > want["edge"])
+    assert not page.problems, "\n".join(page.problems)
+
+
+def test_threshold_control_reads_the_committed_runs(site, offline_page):
+    """Table 2's τ control on the built page: at every τ it moves to, each readout is the fraction of
+    weights below τ that the shown run recorded (the committed results in book/results/)."""
+    from book_toc import ROOT
+
+    from ndgm import experiments, netresults
+
+    results = netresults.best("l1_vgg16", str(ROOT / "book" / "results"))
+    assert results is not None, "book/results/ holds no completed l1_vgg16 run"
+    page = offline_page
+    page.goto(f"{site}/book/l1_vgg16.html", wait_until="load")
+    page.wait_for_function("() => document.querySelector('div.ndgm-explorer')?.ndgmState")
+    for steps in (0, -6, 13, 5):
+        if steps:
+            move(page, "tau", steps)
+        state = page.evaluate(STATE)["state"]
+        k = int(np.argmin(np.abs(np.log10(netresults.TAU_GRID) - np.log10(state["config"]["tau"]))))
+        for rec in results["runs"].values():
+            key = f"measured_{rec['config']['optimizer']}_{rec['config']['l1']:g}"
+            np.testing.assert_allclose(state["readouts"][key], as_float32(rec["history"]["small_by_tau"][k]),
+                                       rtol=1e-6, err_msg=key)
     assert not page.problems, "\n".join(page.problems)

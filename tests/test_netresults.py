@@ -68,8 +68,9 @@ def test_prediction_is_caught_times_tau_over_swing():
     caught = np.interp(np.log10(1.2e-3), np.log10(GRID), start)
     assert caught == pytest.approx(0.06, rel=0.05)   # interpolated on the log grid of the CDF
     assert netresults.predicted_below(rec, [1e-6, 1e-5]) == pytest.approx([caught / 6, caught])
-    # RMSProp and Adam: the swing is α whatever λ1
+    # RMSProp and Adam: α bounds the step whatever λ1, and no prediction is made for them
     assert netresults.swing("adam", 0.003, 2.0) == netresults.swing("rmsprop", 0.003, 0.002) == 0.003
+    assert np.isnan(netresults.predicted_below(l1_record("adam", 2.0, start=start, end=start), [1e-5])).all()
     with pytest.raises(ValueError, match="optimizer"):
         netresults.swing("lbfgs", 0.1, 1.0)
     with pytest.raises(ValueError, match="taus"):
@@ -96,3 +97,16 @@ def test_table2_reads_the_fraction_at_tau_and_the_papers_number():
         netresults.table2({"runs": runs}, tau=3e-5)
     with pytest.raises(ValueError, match="results"):
         netresults.table2([1, 2])
+
+
+def test_figure3_claims_read_the_final_norms():
+    runs = {}
+    for o, small, large in (("sgd", 100.0, 50.0), ("adam", 10.0, 20.0), ("rmsprop", 1000.0, 1000.0)):
+        for lam, norm in ((0.002, small), (2.0, large)):
+            rec = l1_record(o, lam, start=uniform_cdf(0.02), end=uniform_cdf(0.02))
+            rec["history"]["l1"] = [2 * norm, norm]
+            runs[f"{o}{lam}"] = rec
+    claims = netresults.figure3_claims({"runs": runs})
+    assert claims["lams"] == [0.002, 2.0]
+    assert claims["spread"] == {0.002: 100.0, 2.0: 50.0}
+    assert {o: v["holds"] for o, v in claims["larger_l1"].items()} == {"sgd": False, "adam": True, "rmsprop": False}

@@ -7,7 +7,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from ndgm import convergence, lasso, losses, optim, plots, problems, run, stability
+from ndgm import convergence, lasso, losses, optim, plots, problems, run, sparsity, stability
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
@@ -94,6 +94,10 @@ def figures():
                                 plots.toy_lasso_stability),
         "relu_vs_gelu": (network_results()[0], plots.relu_vs_gelu),
         "l1_norms": (network_results()[1], plots.l1_norms),
+        "method_comparison": (sparsity.compare_methods(lam1=[0.1, 5.0], p=30, steps=20, cd_epochs=5),
+                              plots.method_comparison),
+        "pruning_threshold": (sparsity.pruning_grid(tau=[1e-3, 1e-1], lr=[0.01], lam1=[1.0, 10.0], steps=20),
+                              plots.pruning_threshold),
     }
 
 

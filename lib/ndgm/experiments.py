@@ -34,6 +34,7 @@ except ImportError as e:  # pragma: no cover - exercised by the packaging test
 
 from . import data as datasets
 from . import nets, train
+from .benchmark import cpu_model
 from .netresults import PAGES, SCALES, page_path
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
@@ -133,7 +134,7 @@ def environment(device: torch.device) -> dict:
     import torchvision
 
     from . import __version__
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or platform.machine()
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{cpu_model()} ({os.cpu_count()} cores)"
     return {"device": str(device), "device_name": name, "threads": torch.get_num_threads(),
             "python": sys.version.split()[0], "torch": torch.__version__, "torchvision": torchvision.__version__,
             "numpy": numpy.__version__, "ndgm": __version__, "platform": platform.platform()}

@@ -307,3 +307,83 @@ def edge_explorer(curves: dict, every: int = 5) -> Explorer:
                 Readout("2/η", "edge")]
     default = min(curves["alpha"], key=lambda a: abs(np.log(a / 0.1)))
     return Explorer([Control("lr", "α", tuple(curves["alpha"]), "log", default=default)], arrays, panels, readouts)
+
+
+# ---------------------------------------------------------------- Table 2's threshold τ (network runs)
+
+def prune_explorer(results: dict, taus=None) -> Explorer:
+    """Table 2 with a τ control: for every optimizer and λ1 of a `l1_vgg16` page's results, the final
+    fraction of weights with |w| < τ (measured, solid) and, for SGD, the fraction that its swing αλ1
+    predicts (`ndgm.netresults.predicted_below`, dashed), against τ; one panel per λ1."""
+    from . import netresults
+
+    grid = netresults.TAU_GRID
+    taus = grid[(grid >= 1e-9) & (grid <= 1e-1)] if taus is None else np.asarray(taus, dtype=float)
+    keep = [int(np.argmin(np.abs(np.log10(grid) - np.log10(t)))) for t in taus]
+    if not np.allclose(grid[keep], taus, rtol=1e-9):
+        raise ValueError("taus must be values of ndgm.netresults.TAU_GRID")
+    colors, names = netresults.OPTIMIZER_COLORS, netresults.OPTIMIZER_LABELS
+    arrays, panels, readouts = {}, [], []
+    lams = sorted({r["config"]["l1"] for r in results["runs"].values()})
+    for lam in lams:
+        series = []
+        for rec in sorted((r for r in results["runs"].values() if r["config"]["l1"] == lam),
+                          key=lambda r: r["config"]["optimizer"]):
+            opt = rec["config"]["optimizer"]
+            key = f"{opt}_{lam:g}"
+            arrays[f"measured_{key}"] = (("tau",), np.asarray(rec["history"]["small_by_tau"])[keep])
+            series.append(Series(f"measured_{key}", f"{names[opt]} measured", colors[opt]))
+            if opt == "sgd":
+                arrays[f"predicted_{key}"] = (("tau",), netresults.predicted_below(rec, taus))
+                series.append(Series(f"predicted_{key}", f"{names[opt]} predicted from αλ₁", colors[opt], "dash"))
+            readouts.append(Readout(f"λ₁ = {lam:g}, {names[opt]}: measured", f"measured_{key}", 4))
+        sgd = [r for r in results["runs"].values() if r["config"]["l1"] == lam and r["config"]["optimizer"] == "sgd"]
+        vlines = tuple((netresults.swing("sgd", r["config"]["lr"], lam), "αλ₁") for r in sgd)
+        panels.append(Panel(f"λ₁ = {lam:g}: fraction of weights with |w| < τ", "tau", tuple(series),
+                            xlabel="τ", ylabel="fraction of all weights", xlog=True, ylim=(0.0, 1.0),
+                            vlines=vlines))
+    default = min(taus, key=lambda t: abs(np.log10(t) + 5))
+    control = Control("tau", "τ", tuple(float(t) for t in taus), "log", default=default)
+    return Explorer([control], arrays, panels, readouts)
+
+
+# ---------------------------------------------------------------- the pruning threshold τ after NDGM (eqs. 7, 15)
+
+def pruning_explorer(grid) -> Explorer:
+    """The pruning threshold after NDGM (page "What works instead"): `grid` is an `ndgm.sparsity.pruning_grid`
+    result; τ, α, λ1 and problem controls; measured and predicted fractions of |β_T| < τ against τ and
+    against λ1, with the swing αλ1 marked."""
+    from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
+
+    axes = ("problem", "lr", "lam1")
+    controls = [
+        Control("tau", "τ", tuple(float(t) for t in grid.tau), "log",
+                default=min(grid.tau, key=lambda t: abs(np.log10(t) + 3))),
+        Control("lr", "α", tuple(float(a) for a in grid.lr), "log",
+                default=min(grid.lr, key=lambda a: abs(np.log10(a) + 2))),
+        Control("lam1", "λ₁", tuple(float(v) for v in grid.lam1), "log",
+                default=grid.lam1[(len(grid.lam1) - 1) // 2]),
+        Control("problem", "problem", PRUNING_PROBLEMS, "choice", default="toy",
+                labels=tuple(PRUNING_LABELS[p] for p in PRUNING_PROBLEMS)),
+    ]
+    swing = np.broadcast_to(grid.swing, (len(PRUNING_PROBLEMS), *grid.swing.shape))
+    arrays = {
+        "measured": (("problem", "lr", "lam1", "tau"), grid.measured),
+        "predicted": (("problem", "lr", "lam1", "tau"), grid.predicted),
+        "swing": (axes, swing),
+        "zeros": (axes, grid.zeros),
+    }
+    panels = [
+        Panel("fraction of |β_T| < τ against τ", "tau",
+              (Series("measured", "measured", "#1f77b4"), Series("predicted", "predicted", "#d62728", "dash")),
+              xlabel="τ", ylabel="fraction of coordinates", xlog=True, ylim=(0.0, 1.0), vlines=(("swing", "αλ₁"),)),
+        Panel("the same against λ₁, at this τ", "lam1",
+              (Series("measured", "measured", "#1f77b4"), Series("predicted", "predicted", "#d62728", "dash")),
+              xlabel="λ₁", ylabel="fraction of coordinates", xlog=True, ylim=(0.0, 1.0)),
+    ]
+    readouts = [Readout("measured fraction below τ", "measured"),
+                Readout("predicted", "predicted"), Readout("swing αλ₁", "swing"),
+                Readout("exact zeros", "zeros", 3)]
+    caption = ("NDGM's final iterate pruned at τ. Slide τ across the swing αλ₁: below it the fraction grows like "
+               "τ/(αλ₁); a larger λ₁ at the same τ gives fewer small coordinates, not more.")
+    return Explorer(controls, arrays, panels, readouts, caption)

@@ -527,6 +527,7 @@ def edge_live() -> PanelRow:
 # ---------------------------------------------------------------- the heavy pages (network runs)
 
 ACTIVATION_COLORS = {"relu": "#1f77b4", "gelu": "#ff7f0e"}
+ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU"}
 
 
 def relu_vs_gelu(results: dict):
@@ -549,7 +550,7 @@ def relu_vs_gelu(results: dict):
                 with warnings.catch_warnings():          # an epoch where every seed diverged is a gap
                     warnings.simplefilter("ignore", RuntimeWarning)
                     mean, low, high = (f(curves, axis=0) for f in (np.nanmean, np.nanmin, np.nanmax))
-                ax.plot(epochs, mean, color=color, lw=1.8, label=f"{act.upper()} ({curves.shape[0]} seeds)")
+                ax.plot(epochs, mean, color=color, lw=1.8, label=f"{ACTIVATION_NAMES[act]} ({curves.shape[0]} seeds)")
                 if curves.shape[0] > 1:
                     ax.fill_between(epochs, low, high, color=color, alpha=0.2, lw=0)
             ax.set_title(f"VGG{depth}, {'with' if bn else 'without'} batch norm")
@@ -576,4 +577,63 @@ def l1_norms(results: dict):
                         color=netresults.OPTIMIZER_COLORS[opt], label=netresults.OPTIMIZER_LABELS[opt])
         ax.set(xlabel="training step", ylabel=r"$\|w\|_1$", title=rf"$\lambda_1 = {lam:g}$")
     axes[0].legend(frameon=False)
+    return fig
+
+
+def method_comparison(comparison):
+    """Page "What works instead": the general LASSO (15) against λ1 for each method of `ndgm.sparsity`:
+    ‖β‖₁, the fraction of exact zeros, the gap f(β) − f(β*) at the end, and the iterations to reach the
+    target gap (a method that never does is left out at that λ1)."""
+    from .sparsity import METHOD_COLORS, METHOD_LABELS
+
+    c = comparison
+    fig, axes = _axes(ncols=4, width=3.6, height=3.3)
+    exact_l1, exact_zeros = np.abs(c.exact).sum(-1), np.mean(c.exact == 0.0, axis=-1)
+    for m, label in METHOD_LABELS.items():
+        style = dict(color=METHOD_COLORS[m], marker="o", ms=3, lw=1.2, label=label)
+        axes[0].plot(c.lam1, _shown(c.l1[m]), **style)
+        axes[1].plot(c.lam1, _shown(c.zeros[m]), **style)
+        with np.errstate(invalid="ignore"):
+            gap = _shown(c.gap[m])
+            axes[2].plot(c.lam1, np.where(gap > 0, gap, np.nan), **style)
+            its = _shown(c.iterations[m])
+            axes[3].plot(c.lam1, np.where(its > 0, its, np.nan), **style)
+    axes[0].plot(c.lam1, _shown(exact_l1), "k--", lw=1, label=r"exact $\beta^*$")
+    axes[1].plot(c.lam1, _shown(exact_zeros), "k--", lw=1)
+    axes[2].axhline(c.target, color="#333333", lw=0.8, ls=":")
+    axes[0].set_yscale("symlog", linthresh=0.1)
+    axes[0].set_ylim(bottom=0.0)
+    axes[0].set(ylabel=r"$\|\beta_T\|_1$", title="L1 norm at the end")
+    axes[1].set(ylabel="fraction exactly 0", title="exact zeros", ylim=(-0.02, 1.02))
+    gaps = np.concatenate([_shown(c.gap[m]) for m in METHOD_LABELS] + [[c.target]])
+    its = np.concatenate([_shown(c.iterations[m]) for m in METHOD_LABELS])
+    axes[2].set(yscale="log", ylabel=r"$f(\beta_T) - f(\beta^*)$", title="gap to the exact minimum (0 not drawn)",
+                ylim=_rounded_limits(gaps, "log"))
+    axes[3].set(yscale="log", ylabel="iterations (CD: epochs)", title=f"iterations to a gap of {c.target:g}",
+                ylim=_rounded_limits(its, "log"))
+    for ax in axes:
+        ax.set(xscale="log", xlabel=r"$\lambda_1$", xlim=(c.lam1.min() / 1.5, c.lam1.max() * 1.5))
+        ax.title.set_fontsize(9)
+    axes[0].legend(frameon=False, fontsize=7)
+    return fig
+
+
+def pruning_threshold(grid, lr: float = 0.01):
+    """The pruning threshold after NDGM: the fraction of |β_T| < τ against τ, measured (solid) and predicted
+    from the swing αλ1 (dashed), for each λ1 of an `ndgm.sparsity.pruning_grid` at the α nearest `lr`,
+    one panel per problem (eq. 7 and eq. 15)."""
+    from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
+
+    j = int(np.nanargmin(np.abs(np.log(np.asarray(grid.lr, dtype=float) / lr))))
+    fig, axes = _axes(ncols=len(PRUNING_PROBLEMS))
+    tau = _shown(grid.tau)
+    for i, (ax, name) in enumerate(zip(axes, PRUNING_PROBLEMS)):
+        for color, k in zip(_lr_colors(len(grid.lam1)), range(len(grid.lam1))):
+            ax.plot(tau, _shown(grid.measured[i, j, k]), color=color, lw=1.3, label=rf"$\lambda_1 = {grid.lam1[k]:.3g}$")
+            ax.plot(tau, _shown(grid.predicted[i, j, k]), color=color, lw=1, ls="--")
+        ax.set(xscale="log", xlabel=r"$\tau$", ylabel=r"fraction of $|\beta_T| < \tau$", ylim=(-0.02, 1.02),
+               xlim=_rounded_limits(tau, "log"),
+               title=f"{PRUNING_LABELS[name]}, α = {grid.lr[j]:g} (dashed: predicted)")
+        ax.title.set_fontsize(9)
+    axes[0].legend(frameon=False, fontsize=7)
     return fig
