@@ -17,7 +17,7 @@ every launch link points to a file this script writes or a page in the repositor
 from __future__ import annotations
 
 import argparse
-import re
+import sys
 from pathlib import Path
 
 import jupytext
@@ -25,6 +25,8 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from book_toc import toc_pages  # noqa: E402  (the one reader of _toc.yml)
 CLONE = "/content/gd-doesnt-make-the-cut"   # where the Colab cell clones the repository
 
 COLAB_CELL = '''\
@@ -40,37 +42,6 @@ if "google.colab" in sys.modules:
     from google.colab import output
     output.enable_custom_widget_manager()   # ipywidgets 8 controls in Colab
 '''
-
-
-def toc_pages(root: Path = ROOT) -> list[str]:
-    """The docnames of _toc.yml (e.g. "book/intro"), root first."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-
-    def walk(node):
-        if isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-        elif isinstance(node, dict):
-            if "file" in node:
-                yield node["file"]
-            for value in node.values():
-                yield from walk(value)
-
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in [toc["root"], *walk(toc["chapters"])]]
-
-
-def check_repository(repository: str) -> str:
-    """Return a GitHub repository URL without a trailing slash; reject anything else."""
-    url = repository.strip().rstrip("/")
-    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
-        raise ValueError(f"repository must be https://github.com/OWNER/REPO, got {repository!r}")
-    return url
-
-
-def colab_cell(repository: str, branch: str) -> nbformat.NotebookNode:
-    """The set-up cell put first in every notebook: it acts only when run on Colab."""
-    source = COLAB_CELL.format(clone=CLONE, branch=branch, repository=check_repository(repository) + ".git")
-    return nbformat.v4.new_code_cell(source, metadata={"tags": ["colab-setup"]})
 
 
 def write_notebooks(out: Path, repository: str, branch: str, root: Path = ROOT) -> list[Path]:

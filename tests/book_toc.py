@@ -7,9 +7,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def toc_pages() -> list[str]:
-    """The docnames listed in _toc.yml (e.g. "book/intro"), root first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """The docnames listed in `root`/_toc.yml (e.g. "book/intro"), root first. binder/notebooks.py
+    uses it too."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
 
     def walk(node):
         if isinstance(node, list):

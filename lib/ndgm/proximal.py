@@ -52,7 +52,17 @@ def soft_threshold_(p: torch.Tensor, tau) -> torch.Tensor:
     return p.copy_(p.sign() * (p.abs() - tau).clamp_min_(0.0))
 
 
-class ProxSGD(torch.optim.Optimizer):
+class _Proximal(torch.optim.Optimizer):
+    """A torch optimizer whose every parameter group has a step size `lr` > 0 and a penalty `l1` >= 0."""
+
+    def __init__(self, params, defaults):
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            _positive("lr", group["lr"])
+            _nonnegative("l1", group["l1"])
+
+
+class ProxSGD(_Proximal):
     """Proximal SGD (ISTA with stochastic gradients): w ← S_{αλ1}(w − α∇f(w)).
 
     Parameters
@@ -64,17 +74,11 @@ class ProxSGD(torch.optim.Optimizer):
 
     def __init__(self, params, lr: float, l1: float = 0.0):
         super().__init__(params, {"lr": _positive("lr", lr), "l1": _nonnegative("l1", l1)})
-        for group in self.param_groups:
-            _positive("lr", group["lr"])
-            _nonnegative("l1", group["l1"])
 
     @torch.no_grad()
     def step(self, closure=None):
         """One step; `closure` (re-evaluating f and calling backward) is optional, as in torch.optim."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = _evaluate(closure)
         for group in self.param_groups:
             lr, tau = group["lr"], group["lr"] * group["l1"]
             for p in group["params"]:
@@ -86,7 +90,15 @@ class ProxSGD(torch.optim.Optimizer):
         return loss
 
 
-class ProxAdam(torch.optim.Optimizer):
+def _evaluate(closure):
+    """The loss that `closure` returns, computed with gradients on (None without a closure)."""
+    if closure is None:
+        return None
+    with torch.enable_grad():
+        return closure()
+
+
+class ProxAdam(_Proximal):
     """Adam on f followed by the L1 prox in Adam's metric: w ← S_τ(w − α m̂/(√v̂ + ε)), τ = αλ1/(√v̂ + ε).
 
     m and v are torch.optim.Adam's moving averages of the gradient of f alone (the penalty never enters
@@ -106,17 +118,11 @@ class ProxAdam(torch.optim.Optimizer):
         defaults = {"lr": _positive("lr", lr), "l1": _nonnegative("l1", l1),
                     "betas": (float(betas[0]), float(betas[1])), "eps": _positive("eps", eps)}
         super().__init__(params, defaults)
-        for group in self.param_groups:
-            _positive("lr", group["lr"])
-            _nonnegative("l1", group["l1"])
 
     @torch.no_grad()
     def step(self, closure=None):
         """One step; `closure` (re-evaluating f and calling backward) is optional, as in torch.optim."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = _evaluate(closure)
         for group in self.param_groups:
             lr, l1, eps = group["lr"], group["l1"], group["eps"]
             b1, b2 = group["betas"]
