@@ -4,8 +4,11 @@ One extra build (module fixture `launch_build`) gives the book a sample reposito
 overlay config, as .github/workflows/publish.yml does, and reuses the execution cache of the
 session's build (`html` in conftest.py), so only the pages marked `execution_mode: force` run again.
 """
+import csv
 import importlib.metadata
+import io
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -15,6 +18,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+import urllib.request
+
 import yaml
 from bs4 import BeautifulSoup
 from packaging.requirements import Requirement
@@ -233,3 +238,35 @@ def test_launch_providers_need_the_repository_url():
         left = cfg.html_theme_options["launch_buttons"]
         assert bool(left.get("binderhub_url")) is kept and bool(left.get("colab_url")) is kept
         assert left["notebook_interface"] == "jupyterlab"
+
+
+# The data offered under a figure: the page, and the name of the file its link downloads.
+FIGURE_DATA = {"book/convergence": "figure1.csv", "book/edge_of_stability": "figure4.csv",
+               "book/optimizer_variants": "figure5.csv", "book/lasso_paradox": "paradox_curve.csv",
+               "book/relu_vs_gelu": "relu_vs_gelu-{scale}.json", "book/l1_vgg16": "l1_vgg16-{scale}.json"}
+
+
+def test_figures_offer_their_data_right_below_them(html, site):
+    """Each listed figure is followed by a link, in the next cell's output, to a file that the site serves:
+    the heavy pages' results file as stored in book/results/, the light pages' plotted arrays as CSV."""
+    for name, file in FIGURE_DATA.items():
+        soup = BeautifulSoup((html / f"{name}.html").read_text(), "html.parser")
+        anchors = [a for a in soup.select(".cell_output a.download[href]") if "_downloads/" in a["href"]]
+        assert len(anchors) == 1, f"{name}: {len(anchors)} data links under its figures"
+        a = anchors[0]
+        above = a.find_parent("div", class_="cell").find_previous_sibling("div", class_="cell")
+        assert above is not None and above.select(".cell_output img"), f"{name}: the data link is not under a figure"
+        served = urllib.request.urlopen(f"{site}/{posixpath.normpath(posixpath.join(posixpath.dirname(name), a['href']))}").read()
+        if file.endswith(".json"):
+            scale = re.fullmatch(file.format(scale="(\\w+)"), a["href"].rsplit("/", 1)[-1])
+            assert scale, f"{name}: the link {a['href']} is not a results file"
+            assert served == (ROOT / "book" / "results" / a["href"].rsplit("/", 1)[-1]).read_bytes(), name
+            assert f"{scale[1]} scale" in a.find_parent("p").get_text(), f"{name}: the link does not name the scale"
+        else:
+            assert a["href"].endswith("/" + file), f"{name}: links {a['href']}"
+            rows = list(csv.reader(io.StringIO(served.decode())))
+            header, body = rows[0], rows[1:]
+            assert len(header) >= 3 and len(body) >= 10, f"{name}: {file} has {len(header)} columns, {len(body)} rows"
+            assert all(len(r) == len(header) for r in body), name
+            values = [[float(v) for v in r] for r in body]              # every value a number (nan allowed)
+            assert any(v == v for r in values for v in r[1:]), f"{name}: {file} holds no finite data"

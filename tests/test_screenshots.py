@@ -3,8 +3,9 @@
 The screenshots go to `<build folder>/screenshots/<width>px/<page>.png` (the build folder is the
 `_build` that holds the session's `html`), for a person to look at. At each width the test also checks
 that the page never scrolls sideways as a whole (a wide table or figure must scroll in its own box),
-and that the static explorers' axis and tick labels are drawn at least as large as the body text
-(rcParams["font.size"]) of the matplotlib figures on the same page at the same width.
+that the static explorers' axis and tick labels are drawn at least as large as the body text
+(rcParams["font.size"]) of the matplotlib figures on the same page at the same width, and that at
+phone width no matplotlib figure is shrunk so far that its body text falls below LEGIBLE_PX.
 """
 import io
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.xdist_group("book")
 PAGES = toc_pages()
 WIDTHS = {"desktop": 1280, "phone": 390}
 MPL_TEXT_PT = matplotlib.rcParamsDefault["font.size"]
+LEGIBLE_PX = 10.0   # the smallest body text of a matplotlib figure that a phone reader is expected to read
 
 # Rendered size in CSS px of the explorers' axis texts (tick labels, axis labels), and of matplotlib's
 # body text in each figure image: font.size (pt) at the image's dpi, scaled as the image is displayed.
@@ -61,14 +63,18 @@ def test_page_screenshot_and_legibility(name, width, html, site, browser):
         for img in m["images"]:
             if img["src"].endswith(".png"):
                 dpi = png_dpi(page.request.get(img["src"]).body())
-                mpl.append(MPL_TEXT_PT * dpi / 72 * img["shown"] / img["natural"])
+                mpl.append((MPL_TEXT_PT * dpi / 72 * img["shown"] / img["natural"], img["src"]))
     finally:
         context.close()
 
     assert m["scrollWidth"] <= m["innerWidth"], (
         f"{name} at {WIDTHS[width]} px scrolls sideways: {m['scrollWidth']} px wide (see {shot})")
+    if width == "phone":
+        small = [f"{src.rsplit('/', 1)[-1]} {px:.1f} px" for px, src in mpl if px < LEGIBLE_PX]
+        assert not small, (f"{name} at {WIDTHS[width]} px: figures shrunk until their text is below "
+                           f"{LEGIBLE_PX:g} px: {', '.join(small)} (see {shot})")
     if m["svgText"] and mpl:
-        smallest, reference = min(m["svgText"]), max(mpl)
+        smallest, reference = min(m["svgText"]), max(px for px, _ in mpl)
         assert smallest >= reference - 0.05, (
             f"{name} at {WIDTHS[width]} px: explorer axis text {smallest:.1f} px, smaller than "
             f"matplotlib's body text {reference:.1f} px (see {shot})")

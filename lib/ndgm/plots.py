@@ -172,7 +172,9 @@ def figure5(curves, lam1, end: int, seed_index: int = 0, window: int = 100):
             ax.plot(t, loss[t, i, seed_index], color=COLORS.get(name), lw=1, label=name)
         ax.set(yscale="log", xlabel="iteration t", ylabel=r"loss $\lambda_1\|\beta_t\|_1$",
                title=rf"$\lambda_1 = {curves.lam1[i]:g}$, P = {curves.p}, $\alpha = {curves.lr:g}$")
-    axes[0].legend(frameon=False, fontsize=8)
+    # one legend for both panels, below them: inside either one it would cover curves
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=len(curves.loss),
+               frameon=False, fontsize=9)
     return fig
 
 
@@ -250,7 +252,8 @@ def rates(result: dict):
     ax.invert_xaxis()
     ax.set(xlabel=r"accuracy $\varepsilon$", ylabel=r"steps until $f - f^* \leq \varepsilon$",
            title="GD on L-smooth vs the subgradient method on Lipschitz functions")
-    ax.legend(frameon=False, fontsize=7.5)
+    # below the axes: inside, it covered the bound lines
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, frameon=False, fontsize=8)
     return fig
 
 
@@ -325,7 +328,8 @@ def stability_sweep(curves: dict):
     div = curves["alpha"][curves["quadratic_diverged"]]
     ax.plot(div, np.full(div.shape, 1e3), "x", color=COLORS["adam"], label="quadratic diverged")
     ax.set(ylim=(1e-8, 1e4), xlabel=r"step size $\alpha$", ylabel=r"loss above $f^* = 0$", title="Huber stays bounded at every α")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    # below the axes: inside, it sat beside the Huber curves
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, frameon=False, fontsize=8)
     return fig
 
 
