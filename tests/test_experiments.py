@@ -51,6 +51,7 @@ def test_execute_collect_and_best(tmp_path):
     assert experiments.collect("l1_vgg16", "smoke", results) is None      # five runs still missing
     merged = experiments.reproduce("l1_vgg16", "smoke", results, progress=False)
     assert set(merged["runs"]) == {r.name for r in grid}
+    assert "0.0002" in merged["notes"]                 # the paper's two versions of the small λ1
     assert netresults.best("l1_vgg16", results)["scale"] == "smoke"
     # a larger completed scale wins
     with open(netresults.page_path(results, "l1_vgg16", "cpu"), "w") as f:

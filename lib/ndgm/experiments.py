@@ -66,6 +66,18 @@ L1_VGG16 = {
 }
 
 
+NOTES = {
+    "relu_vs_gelu": "Appendix A.1 announces a simpler layer configuration than the pytorch-cifar code it cites "
+                    "but does not print it: these runs use that code's VGG11 and VGG19 layer lists, with average "
+                    "pooling as A.1 says. The paper names no optimizer, learning rate, batch size or epoch count "
+                    "for Figure 2.",
+    "l1_vgg16": "λ1 = 0.002 as Figure 3's caption, Table 2 and Appendix C's loop print it (Section 4's text says "
+                "0.0002). Only the convolution layers carry ImageNet weights; the classifier head is new. Every "
+                "run has a fresh optimizer (Appendix C's script reuses one per optimizer across both penalties).",
+}
+"""What each page's results file says about settings the paper leaves open or states inconsistently."""
+
+
 @dataclass(frozen=True)
 class Run:
     """One training run: its page, scale and name, the network, the data and the training settings."""
@@ -206,7 +218,7 @@ def collect(page: str, scale: str, results: str) -> dict | None:
         with open(p) as f:
             records[r.name] = json.load(f)
     first = records[grid[0].name]
-    merged = {"page": page, "scale": scale, "data": first["data_used"], "weights": first["weights"],
+    merged = {"page": page, "scale": scale, "notes": NOTES[page], "data": first["data_used"], "weights": first["weights"],
               "environment": first["environment"], "started": min(r["started"] for r in records.values()),
               "wall_s": sum(r["wall_s"] for r in records.values()), "runs": records}
     write_json_atomic(merged, page_path(results, page, scale))
