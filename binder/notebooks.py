@@ -17,6 +17,7 @@ every launch link points to a file this script writes or a page in the repositor
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -42,6 +43,20 @@ if "google.colab" in sys.modules:
     from google.colab import output
     output.enable_custom_widget_manager()   # ipywidgets 8 controls in Colab
 '''
+
+
+def check_repository(repository: str) -> str:
+    """Return a GitHub repository URL without a trailing slash; reject anything else."""
+    url = repository.strip().rstrip("/")
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
+        raise ValueError(f"repository must be https://github.com/OWNER/REPO, got {repository!r}")
+    return url
+
+
+def colab_cell(repository: str, branch: str) -> nbformat.NotebookNode:
+    """The set-up cell put first in every notebook: it acts only when run on Colab."""
+    source = COLAB_CELL.format(clone=CLONE, branch=branch, repository=check_repository(repository) + ".git")
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["colab-setup"]})
 
 
 def write_notebooks(out: Path, repository: str, branch: str, root: Path = ROOT) -> list[Path]:
