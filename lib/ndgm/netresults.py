@@ -186,8 +186,8 @@ def table2_markdown(rows: list[dict]) -> str:
     def pct(v):
         return "–" if v is None or not np.isfinite(v) else f"{v:.2f} %"
 
-    lines = ["| optimizer | $\\lambda_1$ | ours: $\\lvert w\\rvert < \\tau$ | paper | predicted from the swing | "
-             "swing $s$ (SGD: $\\alpha\\lambda_1$, else its bound $\\alpha$) | median last move | exact zeros | $\\lVert w\\rVert_1$ | val. accuracy |",
+    lines = ["| optimizer | $\\lambda_1$ | ours | paper | predicted | $s$ | last move | zeros | "
+             "$\\lVert w\\rVert_1$ | accuracy |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {OPTIMIZER_LABELS[r['optimizer']]} | {r['l1']:g} | {pct(r['ours'])} | {pct(r['paper'])} | "
               f"{pct(r['predicted'])} | {r['swing']:.1e} | {r['median_move']:.1e} | {pct(r['zeros'])} | "
