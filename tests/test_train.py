@@ -93,6 +93,8 @@ def test_bad_arguments_name_the_parameter():
             train.Config(**kw)
     with pytest.raises(ValueError, match="batch_size"):
         train.train(tiny_model(), tiny_data(8), train.Config(batch_size=16), progress=False)
+    with pytest.raises(ValueError, match="device"):
+        train.train(tiny_model(), tiny_data(), train.Config(batch_size=16), device="tpu:7", progress=False)
     with pytest.raises(ValueError, match="config"):
         train.train(tiny_model(), tiny_data(), {"lr": 0.1}, progress=False)
 

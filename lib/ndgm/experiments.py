@@ -134,10 +134,7 @@ def resolve_device(device: str) -> torch.device:
     """"auto" is CUDA when there is a GPU, else the CPU."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got {device!r}") from None
+    return train.as_device(device)
 
 
 def environment(device: torch.device) -> dict:

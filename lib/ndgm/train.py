@@ -90,6 +90,14 @@ class History:
         return asdict(self)
 
 
+def as_device(device) -> "torch.device":
+    """`device` ("cpu", "cuda", "cuda:N" or a torch.device) as a torch.device."""
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N'; got {device!r}") from None
+
+
 def weight_stats(params, tau: float) -> tuple[float, float, float]:
     """‖w‖₁, the fraction of |w| < τ and the fraction of w = 0, over all parameters."""
     flat = torch.cat([p.detach().reshape(-1) for p in params])
@@ -161,7 +169,7 @@ def train(model, data, config: Config, *, device="cpu", checkpoint: str | None =
     """
     if not isinstance(config, Config):
         raise ValueError(f"config must be an ndgm.train.Config; got {type(config).__name__}")
-    device = torch.device(device)
+    device = as_device(device)
     n = data.x_train.shape[0]
     if n < config.batch_size:
         raise ValueError(f"batch_size must be at most the number of training images ({n}); got {config.batch_size}")
