@@ -3,35 +3,41 @@ import numpy as np
 import pytest
 
 from ndgm import convergence, losses, problems
+from ndgm.claims import section3
 
-FIGURE1_ALPHA = 0.01          # the step size book/convergence.md uses for Figure 1
+FIGURE1_LR = section3.FIGURE1_LR          # the step size book/convergence.md uses for Figure 1
 
 
 @pytest.mark.parametrize("activation", ["relu", "softplus"])
 def test_figure1_monotone_loss_yet_beta_leaves_the_unit_ball(activation):
     """At α = 0.01 the loss never increases, yet ‖β_k‖∞ passes 1 from ‖β_0‖∞ < 1: Proposition 3.1 as
     stated would forbid it, and it happens for the smooth softplus loss as well as for ReLU."""
-    cur = convergence.capture_curves([FIGURE1_ALPHA], steps=1000, activation=activation)
+    cur = convergence.capture_curves([FIGURE1_LR], steps=1000, activation=activation)
     # the curve starts at Section 3's β0 itself (below 1: capture_curves refuses any other start)
-    assert cur["linf"][0, 0] == np.max(np.abs(problems.capture(0).beta0))
-    assert cur["monotone"][0] and np.all(np.diff(cur["loss"][0]) <= 0)
-    assert cur["escapes"][0] and cur["linf"][0].max() > 1.2
-    assert cur["loss"].shape == cur["linf"].shape == (1, 1001)
+    assert cur.linf[0, 0] == np.max(np.abs(problems.capture(0).beta0))
+    assert cur.monotone[0] and np.all(np.diff(cur.loss[0]) <= 0) and cur.largest_rise[0] <= 0
+    assert cur.escapes[0] and cur.linf[0].max() > 1.2 and cur.max_linf[0] == cur.linf[0].max()
+    assert cur.linf[0, cur.max_linf_step[0]] == cur.max_linf[0]
+    assert cur.loss.shape == cur.linf.shape == cur.gap.shape == (1, 1001)
 
 
 def test_the_counterexample_holds_for_every_seed_at_the_chosen_alpha():
-    scan = convergence.capture_scan([FIGURE1_ALPHA, 0.1], seeds=range(5), steps=500)
-    assert scan["both"].shape == (5, 2)
-    assert scan["both"][:, 0].all()
-    assert not scan["monotone"][:, 1].any()            # α = 0.1 is too large for a monotone loss
-    np.testing.assert_allclose(scan["window"], [FIGURE1_ALPHA])
+    scan = convergence.capture_scan([FIGURE1_LR, 0.1], seeds=range(5), steps=500)
+    assert scan.both.shape == (5, 2)
+    assert scan.both[:, 0].all()
+    assert not scan.monotone[:, 1].any()            # α = 0.1 is too large for a monotone loss
+    np.testing.assert_allclose(scan.window, [FIGURE1_LR])
+    assert scan.window_top == FIGURE1_LR and scan.first_rise == 0.1
+    np.testing.assert_array_equal(scan.monotone_fraction, [1.0, 0.0])
+    assert not scan.rough().any() and np.isnan(scan.rough_rise())
 
 
 def test_the_start_is_far_outside_the_euclidean_unit_ball():
     """Proposition 3.1 (and the capture theorem) measure ‖β − β*‖₂: here it starts near 12.7, not below 1."""
     for activation in ("relu", "softplus"):
-        cur = convergence.capture_curves([FIGURE1_ALPHA], steps=10, activation=activation)
-        assert cur["l2_start"] > 10
+        cur = convergence.capture_curves([FIGURE1_LR], steps=10, activation=activation)
+        assert cur.l2_start > 10
+        assert cur.start_reach == pytest.approx(cur.l2_start / np.sqrt(problems.capture(0).Z.shape[1]))
 
 
 def test_relu_minimum_is_zero_and_softplus_minimum_is_stationary():
@@ -47,13 +53,16 @@ def test_rates_slopes_match_the_worst_case_theory():
     """Fitted log-log slopes within 0.3 of −1 (GD, L-smooth) and −2 (subgradient method, Lipschitz) on the
     functions that attain the rate; the easy functions are clearly faster."""
     res = convergence.rates()
-    assert abs(res["slope"]["smooth worst"] - (-1.0)) < 0.3
-    assert abs(res["slope"]["nonsmooth worst"] - (-2.0)) < 0.3
-    assert res["slope"]["smooth easy"] > -0.5
-    assert res["slope"]["nonsmooth easy"] > -1.3
+    assert abs(res.slope["smooth worst"] - res.theory["smooth worst"]) < 0.3
+    assert abs(res.slope["nonsmooth worst"] - res.theory["nonsmooth worst"]) < 0.3
+    assert res.theory["smooth worst"] == -1.0 and res.theory["nonsmooth worst"] == -2.0
+    assert res.slope["smooth easy"] > -0.5
+    assert res.slope["nonsmooth easy"] > -1.3
     # the theory's upper bounds hold
-    assert np.all(res["steps"]["smooth worst"] <= res["bound"]["smooth"])
-    assert np.all(res["steps"]["nonsmooth worst"] <= res["bound"]["nonsmooth"])
+    assert np.all(res.steps["smooth worst"] <= res.bound["smooth"])
+    assert np.all(res.steps["nonsmooth worst"] <= res.bound_of("nonsmooth worst"))
+    assert 0 < res.used("smooth worst") <= 1 and res.tenfold("nonsmooth worst") == pytest.approx(
+        10 ** -res.slope["nonsmooth worst"])
 
 
 def test_steps_to_uses_the_best_value_so_far():
@@ -64,17 +73,18 @@ def test_steps_to_uses_the_best_value_so_far():
 
 def test_relu_difference_quotient_is_unbounded_and_softplus_is_not():
     dq = convergence.difference_quotients(np.logspace(0, -8, 9))
-    np.testing.assert_allclose(dq["relu"], 1 / (2 * dq["h"]))
-    assert dq["relu"][-1] > 1e7
-    assert np.all(dq["softplus"] <= 0.25 + 1e-6) and dq["softplus"][-1] == pytest.approx(0.25, rel=1e-6)
+    np.testing.assert_allclose(dq.relu, 1 / (2 * dq.h))
+    assert dq.relu[-1] > 1e7
+    assert np.all(dq.softplus <= 0.25 + 1e-6) and dq.softplus[-1] == pytest.approx(0.25, rel=1e-6)
 
 
 def test_fixed_steps_keep_hopping_over_the_kink():
-    geom = convergence.kink_geometry(lam=1.0, alpha=0.35, x0=1.0, steps=40)
-    tail = geom["ndgm"][-10:]
-    assert np.all(np.abs(np.diff(tail)) == pytest.approx(0.35))     # every step has length αλ
+    geom = convergence.kink_geometry(lam=1.0, lr=0.35, x0=1.0, steps=40)
+    tail = geom.ndgm[-10:]
+    assert np.all(np.abs(np.diff(tail)) == pytest.approx(geom.step_length))   # every step has length αλ
+    assert geom.step_length == 0.35
     assert np.min(np.abs(tail)) > 0.01                                # and never lands on 0
-    assert abs(geom["gd"][-1]) < 1e-6                                 # the smooth case closes in
+    assert abs(geom.gd[-1]) < 1e-6                                    # the smooth case closes in
 
 
 def test_kink_slopes_span_the_subdifferential_at_zero():
@@ -83,7 +93,7 @@ def test_kink_slopes_span_the_subdifferential_at_zero():
     each, that is, they are f's one-sided slopes at 0, so the lines fill ∂f(0) = [−λ, λ] end to end."""
     lam = 2.5
     geom = convergence.kink_geometry(lam=lam, lines=7)
-    slopes = np.sort(geom["slopes"])
+    slopes = np.sort(geom.slopes)
     assert len(slopes) == 7 and np.all(np.diff(slopes) > 0)
     x = np.array([-4.0, -1.0, -2.0 ** -20, 2.0 ** -20, 1.0, 4.0])
     f = losses.ToyLasso(lam).value(x[:, None])
@@ -94,7 +104,7 @@ def test_kink_slopes_span_the_subdifferential_at_zero():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: convergence.capture_curves([0.0]), "alphas"),
+    (lambda: convergence.capture_curves([0.0]), "lr must lie in"),
     (lambda: convergence.capture_curves([0.01], activation="gelu"), "activation"),
     (lambda: convergence.capture_curves([0.01], steps=0), "steps"),
     (lambda: convergence.capture_curves([0.01], seed=-1), "seed"),
@@ -103,7 +113,9 @@ def test_kink_slopes_span_the_subdifferential_at_zero():
     (lambda: convergence.fit_slope([0.1], [3]), "same length"),
     (lambda: convergence.steps_to([1.0, np.nan], [0.1]), "gaps"),
     (lambda: convergence.difference_quotients([0.0]), "h"),
-    (lambda: convergence.kink_geometry(alpha=-1), "alpha"),
+    (lambda: convergence.kink_geometry(lr=-1), "lr must lie in"),
+    (lambda: convergence.capture_scan([0.0]), "lr must lie in"),
+    (lambda: convergence.capture_test([-0.1]), "lr must lie in"),
     (lambda: convergence.smooth_functions(condition=0.5), "condition"),
     (lambda: convergence.geometric_scales(1), "scales"),
 ])
@@ -116,14 +128,16 @@ def test_capture_test_under_the_propositions_hypothesis():
     """Issue 12: start inside the Euclidean unit ball (distance 0.99) around the isolated minimiser, loss never
     rising. GD on the smooth softplus twin never moves farther from β* than its start (strongly convex, small step);
     NDGM on the ReLU loss leaves the ball at Figure 1's α although its loss never rises."""
-    soft = convergence.capture_test([FIGURE1_ALPHA], range(3), 2000, activation="softplus")
-    relu = convergence.capture_test([FIGURE1_ALPHA], range(3), 2000, activation="relu")
+    soft = convergence.capture_test([FIGURE1_LR], range(3), 2000, activation="softplus")
+    relu = convergence.capture_test([FIGURE1_LR], range(3), 2000, activation="relu")
     for t in (soft, relu):
-        assert t["monotone"].all() and t["max_dist"].shape == (3, 1)
+        assert t.monotone.all() and t.max_dist.shape == (3, 1)
     # Tolerance: the start is placed at distance 0.99 in float64, a few roundings of a norm near 1
-    assert np.all(soft["max_dist"] <= 0.99 + 1e-12) and np.all(soft["max_dist"] >= 0.99 - 1e-12)
-    assert soft["stays"].all() and np.all(soft["final_dist"] < 0.99)
-    assert not relu["stays"].any() and np.all(relu["max_dist"] > 1.05)
+    assert np.all(soft.max_dist <= 0.99 + 1e-12) and np.all(soft.max_dist >= 0.99 - 1e-12)
+    assert soft.stays.all() and np.all(soft.final_dist < 0.99) and not soft.leaves.any()
+    assert not relu.stays.any() and np.all(relu.max_dist > 1.05)
+    assert relu.leaves.all() and relu.monotone_max_dist == relu.max_dist.max()
+    np.testing.assert_array_equal(relu.leaving_lr, [FIGURE1_LR])
 
 
 def test_supports_at_minimum_finite_and_extended_valued():
@@ -132,18 +146,19 @@ def test_supports_at_minimum_finite_and_extended_valued():
     x = np.arange(-64, 65) / 16
     slopes = np.arange(-8, 9) / 4
     finite = convergence.supports_at_minimum(2 * np.abs(x), x, slopes)
-    np.testing.assert_array_equal(finite["supports"], np.abs(slopes) <= 2)
-    assert not finite["vertical"]
+    np.testing.assert_array_equal(finite.supports, np.abs(slopes) <= 2)
+    np.testing.assert_array_equal(finite.supporting, slopes[np.abs(slopes) <= 2])
+    assert not finite.vertical
     extended = convergence.supports_at_minimum(np.where(x >= 0, 0.0, np.inf), x, slopes)
-    np.testing.assert_array_equal(extended["supports"], slopes <= 0)
-    assert extended["vertical"]
+    np.testing.assert_array_equal(extended.supports, slopes <= 0)
+    assert extended.vertical
 
 
 def test_rates_report_steps_per_decade():
     r = convergence.rates(eps_smooth=np.logspace(-2, -3, 5), eps_nonsmooth=np.logspace(-1, -1.5, 3), scales=8)
     # the well-conditioned quadratic converges geometrically: a few steps per tenfold ε, far fewer than the hard one
-    assert 0 < r["per_decade"]["smooth easy"] < r["per_decade"]["smooth worst"]
-    assert set(r["per_decade"]) == set(r["steps"])
+    assert 0 < r.per_decade["smooth easy"] < r.per_decade["smooth worst"]
+    assert set(r.per_decade) == set(r.steps)
 
 
 @pytest.mark.parametrize("call, match", [
@@ -156,3 +171,24 @@ def test_rates_report_steps_per_decade():
 def test_bad_inputs_of_the_corrections(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_derived_quantities_of_the_capture_results():
+    """`rises_from`: the smallest α from which the loss rises at every larger α of the grid (an isolated
+    rise below does not count); `rough`: α up to a top at which some seed's loss rose."""
+    lr = np.array([1e-3, 1e-2, 1e-1, 1.0])
+    rose = np.array([True, False, True, True])
+    loss = np.where(rose[:, None], [[1.0, 0.5, 0.7]], [[1.0, 0.5, 0.4]])
+    cur = convergence.CaptureCurves(lr, np.arange(3), loss, np.full((4, 3), 0.5), 0.25, 12.0, 0.5, 4)
+    assert cur.rises_from == 0.1 and cur.start_reach == 6.0
+    np.testing.assert_array_equal(cur.monotone, ~rose)
+    np.testing.assert_allclose(cur.largest_rise, np.where(rose, 0.2, -0.1))
+    never = convergence.CaptureCurves(lr, np.arange(3), np.tile([1.0, 0.5, 0.4], (4, 1)), np.ones((4, 3)),
+                                      0.0, 1.0, 1.0, 4)
+    assert np.isnan(never.rises_from)
+    rise = np.array([[1e-6, -1.0, -1.0, 0.3], [-1.0, -1.0, -1.0, 0.2]])        # (S, A)
+    scan = convergence.CaptureScan(lr, np.arange(2), rise, np.full((2, 4), 2.0))
+    np.testing.assert_array_equal(scan.window, [1e-2, 1e-1])
+    np.testing.assert_array_equal(scan.rough(), [True, False, False, False])
+    assert scan.rough_rise() == 1e-6 and scan.first_rise == 1.0
+    np.testing.assert_array_equal(scan.rough(top=1.0), [True, False, False, True])

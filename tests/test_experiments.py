@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from ndgm import experiments, netresults, paper
+from ndgm import experiments, netcheck, netresults, paper
 
 
 def test_grids_match_the_papers_experiments():
@@ -22,6 +22,18 @@ def test_grids_match_the_papers_experiments():
     big = experiments.runs("l1_vgg16", "paper")[0]
     assert big.config.epochs == 200 and big.config.batch_size == 512 and dict(big.data)["name"] == "cifar10"
     assert dict(experiments.runs("l1_vgg16", "cpu")[0].model)["weights"] == "lpips"
+
+
+def test_what_works_grid_pits_each_optimizer_against_its_proximal_twin():
+    for scale in netresults.SCALES:
+        grid = experiments.runs("what_works", scale)
+        lams = sorted({r.config.l1 for r in grid})
+        assert len(lams) >= 4 and lams == sorted(set(lams))
+        assert {(r.config.optimizer, r.config.l1) for r in grid} == \
+            {(o, lam) for o in ("sgd", "prox-sgd", "adam", "prox-adam") for lam in lams}
+        assert all(r.config.lr == paper.SECTION4_NETWORK["lr"] for r in grid)
+        fig3 = experiments.runs("l1_vgg16", scale)[0]
+        assert {(r.model, r.data, r.config.batch_size) for r in grid} == {(fig3.model, fig3.data, fig3.config.batch_size)}
 
 
 def test_bad_names_are_refused():
@@ -45,6 +57,10 @@ def test_execute_collect_and_best(tmp_path):
     assert not os.path.exists(experiments.checkpoint_path(results, grid[0]))
     assert first["config"]["optimizer"] == grid[0].config.optimizer and first["data_used"]["name"] == "synthetic"
     assert len(first["history"]["epoch"]) == grid[0].config.epochs
+    report = netcheck.NetworkSparsity.from_dict(first["sparsity"])     # check_network on the final weights
+    assert report.overall.size == first["n_params"]
+    assert report.swing == netresults.swing(grid[0].config.optimizer, grid[0].config.lr, grid[0].config.l1)
+    assert report.overall.zeros == first["history"]["zeros"][-1]
     # a finished run is read back, not trained again
     again = experiments.execute(grid[0], results, progress=False)
     assert again == json.loads(json.dumps(first))

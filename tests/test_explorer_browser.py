@@ -5,15 +5,16 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import explorer, optim, run
-from test_explorer import INTENDED, intended
+from ndgm import optim, problems, run
+from test_explorer import intended
+from test_figure_explorers import INTENDED
 
 pytestmark = pytest.mark.xdist_group("book")
 
 EXPLORER_KINDS = {"book/convergence": "capture", "book/edge_of_stability": "edge",
                   "book/lasso_explorer": "lasso", "book/l1_vgg16": "prune",
                   "book/what_works": "pruning"}
-"""Which explorer each page shows, as test_explorer.INTENDED names them."""
+"""Which explorer each page shows, as test_figure_explorers.INTENDED names them."""
 
 PAGE = "book/lasso_explorer.html"
 STATE = "() => { const e = document.querySelector('div.ndgm-explorer'); " \
@@ -31,12 +32,12 @@ def check_against_ndgm(state):
     """The drawn paths, the λ1 curve and the readouts equal ndgm's runs for the shown setting."""
     cfg = state["config"]
     steps = np.array(state["panels"][0]["x"], dtype=int)
-    loss, beta0 = explorer.lasso_problem(cfg["problem"], cfg["lam1"])
+    loss, beta0 = problems.lasso_problem(cfg["problem"], cfg["lam1"])
     with np.errstate(over="ignore", invalid="ignore"):
         one = run.run(loss, optim.make(cfg["optimizer"], cfg["lr"]), beta0, int(steps[-1]),
                       record=("l1", "loss", "zeros"), at=steps)
         lam1_grid = np.array(state["panels"][2]["x"])
-        curve = run.sweep(lambda lam: explorer.lasso_problem(cfg["problem"], lam)[0], cfg["optimizer"],
+        curve = run.sweep(lambda lam: problems.lasso_problem(cfg["problem"], lam)[0], cfg["optimizer"],
                           lam1_grid, [cfg["lr"]], beta0[None], int(steps[-1]), record=("l1",),
                           every=int(steps[-1])).final("l1")[:, 0, 0]
     drawn = lambda panel: np.array([np.nan if v is None else v for v in state["panels"][panel]["ys"][0]], float)
@@ -143,13 +144,13 @@ def test_alpha_controls_draw_what_ndgm_computes(name, steps, site, offline_page)
     if name.endswith("convergence"):
         for k, activation in enumerate(("relu", "softplus")):
             want = convergence.capture_curves([alpha], int(at[-1]), activation=activation)
-            np.testing.assert_allclose(drawn(state, 0, k), as_float32(want["loss"][0, at] - want["minimum"]), rtol=1e-5)
-            np.testing.assert_allclose(drawn(state, 1, k), as_float32(want["linf"][0, at]), rtol=1e-6)
+            np.testing.assert_allclose(drawn(state, 0, k), as_float32(want.gap[0, at]), rtol=1e-5)
+            np.testing.assert_allclose(drawn(state, 1, k), as_float32(want.linf[0, at]), rtol=1e-6)
     else:
         want = stability.edge_curves([alpha], int(at[-1]))
-        np.testing.assert_allclose(drawn(state, 0), as_float32(want["huber"][0, at]), rtol=1e-6)
-        np.testing.assert_allclose(drawn(state, 1), as_float32(want["quadratic"][0, at]), rtol=1e-6)
-        assert (state["readouts"]["quadratic_final"] == np.inf) == (alpha > want["edge"])
+        np.testing.assert_allclose(drawn(state, 0), as_float32(want.huber[0, at]), rtol=1e-6)
+        np.testing.assert_allclose(drawn(state, 1), as_float32(want.quadratic[0, at]), rtol=1e-6)
+        assert (state["readouts"]["quadratic_final"] == np.inf) == (alpha > want.edge)
     assert not page.problems, "\n".join(page.problems)
 
 

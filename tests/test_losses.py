@@ -105,3 +105,28 @@ def test_sharpness_is_the_largest_hessian_eigenvalue():
     # P·EPS·‖H‖₂ (Demmel, Applied Numerical Linear Algebra, §5.4), and ‖H‖₂ = η; eigvalsh's η and eigh's v
     # come from two such solves. The next eigenvalue is 0.38 below η, so any other η would miss by far more.
     assert np.linalg.norm(H @ v - eta * v) <= 4 * H.shape[0] * EPS * eta
+
+
+@pytest.mark.parametrize("name", list(all_losses()))
+def test_the_public_protocol_splits_the_gradient_and_skips_checks_only_when_asked(name):
+    """grad = smooth_grad + l1_weight·sign(β), l1_weight is λ1 with a trailing axis, and check=False gives
+    the same numbers without validating β (so a nan goes through instead of raising)."""
+    loss = all_losses()[name]
+    beta = dyadic(RNG.uniform(-1, 1, (3, Z.shape[1])))
+    assert loss.l1_weight.shape == loss.lam1.shape + (1,) and loss.l2_weight.shape == loss.lam2.shape + (1,)
+    np.testing.assert_array_equal(loss.grad(beta), loss.smooth_grad(beta) + loss.l1_weight * np.sign(beta))
+    for method in (loss.value, loss.grad, loss.smooth_grad):
+        np.testing.assert_array_equal(method(beta, check=False), method(beta))
+    bad = beta.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="beta must be finite"):
+        loss.value(bad)
+    assert np.isnan(loss.value(bad, check=False)[0])
+    np.testing.assert_array_equal(loss.check_beta(beta.tolist()), beta)
+
+
+def test_sigmoid_is_softplus_derivative():
+    u = np.linspace(-30.0, 30.0, 13)
+    h = 1e-6
+    np.testing.assert_allclose((losses.softplus(u + h) - losses.softplus(u - h)) / (2 * h), losses.sigmoid(u),
+                               rtol=1e-6, atol=1e-12)

@@ -110,3 +110,69 @@ def test_figure3_claims_read_the_final_norms():
     assert claims["lams"] == [0.002, 2.0]
     assert claims["spread"] == {0.002: 100.0, 2.0: 50.0}
     assert {o: v["holds"] for o, v in claims["larger_l1"].items()} == {"sgd": False, "adam": True, "rmsprop": False}
+
+
+def sweep_results(table):
+    """`table[(optimizer, λ1)]` = (zeros, below 1e-5, ‖w‖₁, accuracy) as a page's merged results."""
+    k = netresults.tau_index(paper.TABLE2_TAU)
+    runs = {}
+    for (opt, lam), (zeros, below, l1, acc) in table.items():
+        small = [0.0] * len(GRID)
+        small[k] = below
+        runs[f"{opt}-{lam}"] = {"model": {}, "config": {"optimizer": opt, "l1": lam, "lr": 0.003},
+                                "history": {"zeros": [zeros], "small_by_tau": small, "l1": [l1], "val_acc": [acc]}}
+    return {"runs": runs}
+
+
+def test_l1_sweeps_read_each_optimizer_against_lambda1_and_name_the_trend():
+    res = sweep_results({("sgd", 0.2): (0.0, 0.02, 800.0, 0.8), ("sgd", 0.02): (0.0, 0.03, 900.0, 0.8),
+                         ("sgd", 2.0): (0.0, 0.01, 700.0, 0.7),
+                         ("prox-sgd", 0.02): (0.1, 0.1, 500.0, 0.8), ("prox-sgd", 0.2): (0.5, 0.5, 100.0, 0.6),
+                         ("prox-sgd", 2.0): (0.9, 0.9, 1.0, 0.1)})
+    sw = netresults.l1_sweeps(res)
+    assert list(sw) == ["sgd", "prox-sgd"]
+    np.testing.assert_array_equal(sw["sgd"].lam1, [0.02, 0.2, 2.0])
+    np.testing.assert_array_equal(sw["sgd"].below, [0.03, 0.02, 0.01])
+    assert (sw["sgd"].trend("zeros"), sw["sgd"].trend("below"), sw["sgd"].trend("l1_norm")) == ("flat", "shrinks", "shrinks")
+    assert (sw["prox-sgd"].trend("zeros"), sw["prox-sgd"].trend("val_acc")) == ("grows", "shrinks")
+    assert sw["prox-sgd"].expected() and not sw["sgd"].expected()
+    bumpy = netresults.L1Sweep("adam", np.array([1.0, 2, 3]), np.array([0.1, 0.0, 0.2]), *(np.zeros(3),) * 3)
+    assert bumpy.trend("zeros") == "not monotone"
+    with pytest.raises(ValueError, match="metric"):
+        bumpy.trend("loss")
+    table = netresults.sweeps_markdown(sw)
+    assert "| ProxSGD | 2 | 90 % | 90.00 % | 1 | 0.100 |" in table and "*grows*" in table
+
+
+def test_the_swing_of_the_proximal_optimizers_is_their_thresholds_scale():
+    assert netresults.swing("prox-sgd", 0.01, 2.0) == pytest.approx(0.02)
+    assert netresults.swing("prox-adam", 0.01, 2.0) == 0.01
+    with pytest.raises(ValueError, match="optimizer"):
+        netresults.swing("lion", 0.01, 2.0)
+
+
+def test_stored_reports_come_back_in_order_and_as_a_table():
+    import torch
+
+    from ndgm import netcheck
+
+    torch.manual_seed(0)
+    net = torch.nn.Linear(20, 5)
+    with torch.no_grad():
+        net.weight[:2] = 0.0
+    rep = lambda opt, lam: netcheck.check_network(net, 0.003, lam, opt).as_dict()
+    res = {"runs": {"b": {"config": {"optimizer": "prox-sgd", "l1": 0.2}, "sparsity": rep("prox-sgd", 0.2)},
+                    "a": {"config": {"optimizer": "sgd", "l1": 2.0}, "sparsity": rep("sgd", 2.0)},
+                    "c": {"config": {"optimizer": "sgd", "l1": 0.2}, "sparsity": rep("sgd", 0.2)},
+                    "old": {"config": {"optimizer": "adam", "l1": 0.2}}}}
+    got = netresults.sparsity_reports(res)
+    assert [(o, lam) for o, lam, _ in got] == [("sgd", 0.2), ("sgd", 2.0), ("prox-sgd", 0.2)]
+    back = got[0][2]
+    fresh = netcheck.check_network(net, 0.003, 0.2, "sgd")
+    assert back.verdict == fresh.verdict and back.kind == fresh.kind == "sparse"
+    np.testing.assert_array_equal(back.overall.below, fresh.overall.below)
+    assert back.markdown() == fresh.markdown()
+    table = netresults.reports_markdown(got)
+    assert table.count("| sparse |") == 3 and f"{100 * fresh.overall.zeros:.2f} %" in table
+    with pytest.raises(ValueError, match="tau"):
+        netresults.reports_markdown(got, tau=3e-5)

@@ -111,7 +111,7 @@ def test_one_step_from_the_same_state_matches_torch_optim(loss_name, pair):
                                    for k, tk in keys.items() if tk in before}
         if name == "momentum-paper" and t > 0:
             state["previous"] = path[t - 1]
-        ours, our_state = rule.step(loss, beta, state, rule._lr)
+        ours, our_state = rule.step(loss, beta, state, rule.base_lr)
         theirs, their_state = torch_step(pair, loss_name, beta, before, g)
         size, size_state = torch_step(pair, loss_name, np.zeros_like(beta),
                                       {k: v.abs() for k, v in before.items()}, np.abs(g))
@@ -188,7 +188,7 @@ def test_prox_fixed_point_satisfies_the_lasso_optimality_conditions():
     loss = losses.GeneralLasso(DATA.Z, DATA.y, lam1=0.05)
     eta = losses.LeastSquares(DATA.Z, DATA.y).sharpness() * 2      # Hessian of (15) is 2WᵀW/N
     res = run.run(loss, optim.make("prox", 1.0 / eta), DATA.beta0, 20000, record=())
-    g = loss._smooth_grad(res.beta)
+    g = loss.smooth_grad(res.beta)
     nz = res.beta != 0
     assert nz.sum() < DATA.Z.shape[0] + 1
     np.testing.assert_allclose(g[nz], -0.05 * np.sign(res.beta[nz]), atol=1e-8)
@@ -246,3 +246,19 @@ def test_one_prox_step_is_the_soft_threshold_of_a_gradient_step():
     res = run.run(losses.GeneralLasso(W, y, lam1), optim.make("prox", lr), beta, 1, record=(), trajectory=True)
     np.testing.assert_array_equal(res.trajectory[1], want)
     assert np.any(want == 0.0) and np.any(want != 0.0)       # the data put coordinates on both sides
+
+
+@pytest.mark.parametrize("name", sorted(optim.RULES))
+def test_run_checks_beta_once_and_the_steps_never_again(name):
+    """The inner loop reads the loss through check=False: β is validated at the public boundary only."""
+    class Counting(losses.ToyLasso):
+        checks = 0
+
+        def check_beta(self, beta):
+            Counting.checks += 1
+            return super().check_beta(beta)
+
+    rule = optim.make(name, [0.1, 0.01])
+    assert rule.base_lr.shape == (2, 1)
+    run.run(Counting(1.0), rule, problems.starts(0, 4), 50, record=("loss", "l1"))
+    assert Counting.checks == 1

@@ -64,14 +64,14 @@ def third_party_imports(package) -> dict:
     """Per module of `package` (a folder), the top-level names it imports from outside the standard
     library and ndgm, anywhere in the module (imports inside functions included)."""
     found = {}
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         names = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 names.add(node.module.split(".")[0])
-        found[path.stem] = names - set(sys.stdlib_module_names) - {"ndgm"}
+        found[".".join(path.relative_to(package).with_suffix("").parts)] = names - set(sys.stdlib_module_names) - {"ndgm"}
     return found
 
 
@@ -103,7 +103,8 @@ def test_lib_alone_imports_or_names_the_missing_extra(tmp_path):
     report = json.loads(probe.stdout)
 
     assert report["file"].startswith(str(venv))                  # the installed copy, not lib/
-    assert set(report["modules"]) == {p.stem for p in (source / "ndgm").glob("*.py")} - {"__init__"}
+    assert set(report["modules"]) == ({p.stem for p in (source / "ndgm").glob("*.py")} - {"__init__"}) | \
+        {p.parent.name for p in (source / "ndgm").glob("*/__init__.py")}
     optional = set().union(*(distributions(extras, extra) for extra in extras))
     for name, modules in imports.items():
         for module in sorted(modules):

@@ -7,7 +7,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from ndgm import convergence, lasso, losses, optim, plots, problems, run, sparsity, stability
+from ndgm import convergence, lasso, losses, netresults, optim, plots, problems, run, sparsity, stability, variants
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
@@ -63,9 +63,9 @@ def figures():
                "reducing": optim.reducing(T, every=10, factor=0.1)}
     runs = {n: run.run(losses.ToyLasso(1.0), optim.make("gd", 0.1), problems.starts(0, 1)[0], T, record=("l1",),
                        schedule=s) for n, s in regimes.items()}
-    curves = lasso.training_curves(lam1=(0.001, 100.0), lr=0.1, p=10, seeds=range(2), steps=200,
-                                   optimizers=("gd", "rmsprop"))
-    order = lasso.paper_order(curves, [100, 200], window=100, other="rmsprop").astype(float)
+    curves = variants.training_curves(lam1=(0.001, 100.0), lr=0.1, p=10, seeds=range(2), steps=200,
+                                      optimizers=("gd", "rmsprop"))
+    order = variants.paper_order(curves, [100, 200], window=100, other="rmsprop").astype(float)
     relu, soft = (convergence.capture_curves([0.01], 100, activation=a) for a in ("relu", "softplus"))
     relu_scan, soft_scan = (convergence.capture_scan([0.01, 0.05], range(2), 100, activation=a)
                             for a in ("relu", "softplus"))
@@ -78,8 +78,8 @@ def figures():
         "general_lasso_curve": (lasso.general_lasso_curve(lam1=[1.0, 10.0], lr=[0.01], steps=20),
                                 plots.general_lasso_curve),
         "b2_search": (lasso.b2_search(lr=(0.01, 0.02), seeds=range(2), steps=100, every=50), plots.b2_search),
-        "zero_landing": ([lasso.zero_landing(n, steps=10) for n in ("gd", "adam")], plots.zero_landing),
-        "exact_zeros": (lasso.exact_zeros(("gd", "adam"), lam1=(0.01, 1.0), seeds=range(2), steps=50, every=10),
+        "zero_landing": ([variants.zero_landing(n, steps=10) for n in ("gd", "adam")], plots.zero_landing),
+        "exact_zeros": (variants.exact_zeros(("gd", "adam"), lam1=(0.01, 1.0), seeds=range(2), steps=50, every=10),
                         plots.exact_zeros),
         "figure5": (curves, lambda c: plots.figure5(c, lam1=(0.001, 100.0), end=200)),
         "figure5_order": (order, lambda o: plots.figure5_order(o, [100, 200], curves.lam1)),
@@ -94,6 +94,10 @@ def figures():
                                 plots.toy_lasso_stability),
         "relu_vs_gelu": (network_results()[0], plots.relu_vs_gelu),
         "l1_norms": (network_results()[1], plots.l1_norms),
+        "network_sweeps": ({o: netresults.L1Sweep(o, np.array([0.002, 0.02, 2.0]), np.array([0.0, 0.1, 0.9]),
+                                                   np.array([0.01, 0.2, 0.95]), np.array([900.0, 500.0, 0.0]),
+                                                   np.array([0.8, 0.7, 0.1])) for o in ("sgd", "prox-sgd")},
+                           plots.network_sweeps),
         "method_comparison": (sparsity.compare_methods(lam1=[0.1, 5.0], p=30, steps=20, cd_epochs=5),
                               plots.method_comparison),
         "pruning_threshold": (sparsity.pruning_grid(tau=[1e-3, 1e-1], lr=[0.01], lam1=[1.0, 10.0], steps=20),

@@ -48,3 +48,17 @@ def test_two_dimensional_start_gives_section_4s_norms():
 def test_bad_seed_is_rejected(bad):
     with pytest.raises(ValueError, match="seed must be an integer >= 0"):
         problems.capture(seed=bad)
+
+
+def test_lasso_problem_pairs_section_4s_losses_with_their_starts():
+    loss, beta0 = problems.lasso_problem("toy", [1.0, 10.0], seed=3)
+    assert isinstance(loss, losses.ToyLasso) and loss.batch_shape == (2,)
+    np.testing.assert_array_equal(beta0, problems.starts(3, 10)[0])
+    loss, beta0 = problems.lasso_problem("lasso", 0.1, seed=3)
+    data = problems.general_lasso(3)
+    assert isinstance(loss, losses.GeneralLasso)
+    np.testing.assert_array_equal(loss.Z, data.Z)
+    np.testing.assert_array_equal(beta0, data.beta0)
+    assert set(problems.LASSO_PROBLEM_LABELS) == set(problems.LASSO_PROBLEMS)
+    with pytest.raises(ValueError, match="problem must be one of 'toy', 'lasso'"):
+        problems.lasso_problem("ridge", 1.0)

@@ -54,7 +54,7 @@ def test_prox_sgd_is_ista_on_the_general_lasso_step_by_step():
     path = _torch_steps(proximal.ProxSGD, _general_lasso_torch(W, y), beta0, 300, lr=lr, l1=lam1)
     loss, rule = losses.GeneralLasso(W, y, lam1), optim.make("prox", lr)
     want = rule.step(loss, path[:-1], {}, lr)[0]                     # ISTA from every torch iterate at once
-    grad = np.abs(loss._smooth_grad(path[:-1])).max(-1, keepdims=True)
+    grad = np.abs(loss.smooth_grad(path[:-1])).max(-1, keepdims=True)
     scale = np.maximum(np.abs(path[:-1]).max(-1, keepdims=True), lr * grad * W.shape[0])
     assert np.all(np.abs(path[1:] - want) <= STEP_ULPS * EPS * scale)
     assert np.mean(path[-1] == 0.0) > 0.5                           # and it is sparse, exactly

@@ -243,7 +243,8 @@ def test_launch_providers_need_the_repository_url():
 # The data offered under a figure: the page, and the name of the file its link downloads.
 FIGURE_DATA = {"book/convergence": "figure1.csv", "book/edge_of_stability": "figure4.csv",
                "book/optimizer_variants": "figure5.csv", "book/lasso_paradox": "paradox_curve.csv",
-               "book/relu_vs_gelu": "relu_vs_gelu-{scale}.json", "book/l1_vgg16": "l1_vgg16-{scale}.json"}
+               "book/relu_vs_gelu": "relu_vs_gelu-{scale}.json", "book/l1_vgg16": "l1_vgg16-{scale}.json",
+               "book/what_works": "what_works-{scale}.json"}
 
 
 def test_figures_offer_their_data_right_below_them(html, site):

@@ -1,7 +1,15 @@
-"""Runs and sweeps: the summaries, the record, period-2 detection."""
+"""Runs and sweeps: the summaries, the record, period-2 detection; the documented examples of the core modules."""
+import doctest
+import inspect
+
 import numpy as np
+import pytest
 
 from ndgm import losses, optim, problems, run
+
+CORE = (losses, optim, run)
+ENTRY_POINTS = (run.run, run.sweep, optim.make, losses.Loss, losses.ToyLasso, losses.ReluRegression,
+                losses.GeneralLasso, losses.Huber, losses.LeastSquares, losses.SoftplusRegression, losses.WeightedL1)
 
 
 def test_summaries_at_each_recorded_step():
@@ -74,3 +82,30 @@ def test_record_at_chosen_iterations():
     np.testing.assert_allclose(res["l1"][:2], [3.0, 2.7])
     full = run.run(losses.ToyLasso(1.0), optim.make("gd", 0.01), np.ones(3), 1000)
     np.testing.assert_array_equal(res["l1"], full["l1"][[0, 10, 500]])
+
+
+@pytest.mark.parametrize("module", CORE, ids=lambda m: m.__name__)
+def test_the_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def public_names(module):
+    """Every public function, class, method and property the module defines."""
+    for name, obj in vars(module).items():
+        if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            continue
+        yield name, obj
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property)):
+                    yield f"{name}.{attr}", member
+
+
+@pytest.mark.parametrize("module", CORE, ids=lambda m: m.__name__)
+def test_every_public_name_is_documented_and_the_entry_points_have_examples(module):
+    undocumented = [name for name, obj in public_names(module) if not inspect.getdoc(obj)]
+    assert not undocumented
+    for obj in ENTRY_POINTS:
+        if obj.__module__ == module.__name__:
+            assert ">>> " in obj.__doc__, f"{obj.__qualname__} has no example"

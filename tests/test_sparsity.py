@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from ndgm import explorer, lasso, losses, netcheck, optim, problems, run, sparsity
+from ndgm import figure_explorers, lasso, losses, netcheck, optim, problems, run, sparsity
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_bad_inputs_name_the_parameter():
 
 def test_pruning_explorer_payload_matches_the_grid():
     g = sparsity.pruning_grid(tau=[1e-4, 1e-3, 1e-2], lr=[0.003, 0.01], lam1=[0.1, 1.0, 10.0], steps=50)
-    ex = explorer.pruning_explorer(g)
+    ex = figure_explorers.pruning_explorer(g)
     assert {c.name for c in ex.controls} == {"tau", "lr", "lam1", "problem"}
     np.testing.assert_array_equal(ex.arrays["measured"][1], g.measured)
     assert "ndgm-explorer-spec" in ex.html()

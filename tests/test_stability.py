@@ -2,15 +2,15 @@
 import numpy as np
 import pytest
 
-from ndgm import losses, problems, stability
+from ndgm import grids, losses, problems, stability
 from rounding import EPS
 
-ALPHAS = np.logspace(-2, 2, 21)
+LR = np.logspace(-2, 2, 21)
 
 
 @pytest.fixture(scope="module")
 def curves():
-    return stability.edge_curves(ALPHAS, steps=600)
+    return stability.edge_curves(LR, steps=600)
 
 
 def test_huber_minimum_is_zero():
@@ -22,9 +22,9 @@ def test_huber_minimum_is_zero():
     # within a small multiple of P·EPS·cond(Z)·‖y‖₂ (Higham, Accuracy and Stability of Numerical
     # Algorithms, 2nd ed., ch. 21); each residual's Huber term is then r²/2
     fit = p.Z.shape[1] * EPS * np.linalg.cond(p.Z) * np.linalg.norm(p.y)
-    assert np.max(np.abs(p.Z @ beta - p.y)) <= fit and c["residual"] <= fit
+    assert np.max(np.abs(p.Z @ beta - p.y)) <= fit and c.residual <= fit
     attained = losses.Huber(p.Z, p.y).value(beta)
-    assert 0.0 <= c["fstar"] <= attained <= fit ** 2 / 2
+    assert 0.0 <= c.fstar <= attained <= fit ** 2 / 2
 
 
 def test_huber_lipschitz_estimates():
@@ -41,58 +41,64 @@ def test_huber_lipschitz_estimates():
     far = (np.linalg.pinv(p.Z) @ (p.y + 2 * signs).T).T
     slopes = np.linalg.norm(losses.Huber(p.Z, p.y).grad(far), axis=-1)
     # strictly above the start, by more than two ways of summing its N terms can differ
-    assert c["lipschitz_low"] > slopes[0] + 2 * EPS * np.linalg.norm(np.abs(start) @ np.abs(p.Z))
-    assert c["lipschitz_low"] >= slopes.max()
-    assert c["lipschitz_low"] <= c["lipschitz_high"]
-    assert c["lipschitz_high"] == pytest.approx(np.sqrt(c["eta"]))
-    assert c["edge"] == pytest.approx(2 / c["eta"])
+    assert c.lipschitz_low > slopes[0] + 2 * EPS * np.linalg.norm(np.abs(start) @ np.abs(p.Z))
+    assert c.lipschitz_low >= slopes.max()
+    assert c.lipschitz_low <= c.lipschitz_high
+    assert c.lipschitz_high == pytest.approx(np.sqrt(c.eta))
+    assert c.edge == pytest.approx(2 / c.eta)
 
 
 def test_huber_never_diverges_and_the_quadratic_does_above_two_over_eta(curves):
-    assert not curves["huber_diverged"].any()
-    assert np.all(np.isfinite(curves["huber"]))
-    np.testing.assert_array_equal(curves["quadratic_diverged"], ALPHAS > curves["edge"])
-    assert curves["huber"].shape == curves["quadratic"].shape == (21, 601)
+    assert not curves.huber_diverged.any()
+    assert np.all(np.isfinite(curves.huber))
+    np.testing.assert_array_equal(curves.quadratic_diverged, LR > curves.edge)
+    np.testing.assert_array_equal(curves.above_edge, LR > curves.edge)
+    assert curves.huber.shape == curves.quadratic.shape == (21, 601)
+    assert curves.edge == stability.huber_constants().edge
 
 
 def test_huber_stays_within_the_d1_bound(curves):
     """limsup f(β_k) − f* <= αL² (Appendix D.1), with L replaced by a lower estimate (a stronger check)."""
-    assert np.all(curves["huber_tail_max"] <= curves["bound"])
+    assert np.all(curves.huber_tail_max <= curves.bound) and np.all(curves.tail_over_bound <= 1)
+    np.testing.assert_allclose(curves.bound, LR * stability.huber_constants().lipschitz_low ** 2)
     # and the best value obeys the subgradient method's constant-step bound αL²/2 (Boyd et al., 2003)
-    assert np.all(curves["huber_best"] <= curves["bound"] / 2)
+    assert np.all(curves.huber_best <= curves.bound / 2) and np.all(curves.best_over_bound <= 0.5)
 
 
 def test_huber_satisfies_eq5_with_constant_eta():
     q = stability.huber_smoothness(pairs=200)
-    eta = stability.huber_constants()["eta"]
-    assert q["top"] == pytest.approx(eta, rel=1e-9)
-    assert q["random_max"] <= eta
+    eta = stability.huber_constants().eta
+    assert q.top == pytest.approx(eta, rel=1e-9)
+    assert q.random_max <= eta
 
 
 def test_toy_lasso_is_bounded_at_every_alpha():
-    alphas = np.logspace(-3, 3, 7)
-    toy = stability.toy_lasso_curves(alphas, lam1=1.0, p=10, seeds=range(3), steps=300)
-    assert toy["linf"].shape == (7, 3, 301)
-    assert np.all(toy["linf"].max(axis=-1) <= toy["bound"] + 1e-12)
+    lr = np.logspace(-3, 3, 7)
+    toy = stability.toy_lasso_curves(lr, lam1=1.0, p=10, seeds=range(3), steps=300)
+    assert toy.linf.shape == (7, 3, 301) and toy.bound.shape == (7, 3)
+    assert np.all(toy.max_linf <= toy.bound + 1e-12) and np.all(toy.linf_over_bound <= 1 + 1e-12)
+    assert toy.lipschitz == pytest.approx(np.sqrt(10))
     # the D.1 bound αL² holds at the end of every run and is nearly reached for large α
-    tail = toy["loss"][..., -2:].max(axis=-1)
-    assert np.all(tail[2:] <= alphas[2:, None] * toy["lipschitz"] ** 2)
-    assert np.all(tail[-1] >= 0.99 * alphas[-1] * toy["lipschitz"] ** 2)
+    tail = toy.loss[..., -2:].max(axis=-1)
+    assert np.all(tail[2:] <= lr[2:, None] * toy.lipschitz ** 2)
+    assert np.all(tail[-1] >= 0.99 * lr[-1] * toy.lipschitz ** 2)
+    np.testing.assert_allclose(toy.last_over_d1, tail / toy.d1_bound[:, None])
 
 
 def test_non_smooth_alone_does_not_prevent_divergence():
     res = stability.unbounded_subgradients([0.5, 2.0])
-    assert res["x"][0, -1] < 1.0 and res["x"][1, -1] > 1e20
+    assert res.final[0] < 1.0 and res.final[1] > 1e20 and res.steps == 60
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: stability.edge_curves([0.0]), "alphas"),
+    (lambda: stability.edge_curves([0.0]), "lr must lie in"),
     (lambda: stability.edge_curves([0.1], steps=1), "steps"),
     (lambda: stability.edge_curves([0.1], seed=-2), "seed"),
     (lambda: stability.toy_lasso_curves([0.1], lam1=0.0), "lam1"),
     (lambda: stability.toy_lasso_curves([0.1], seeds=[]), "seeds"),
     (lambda: stability.huber_smoothness(pairs=0), "pairs"),
-    (lambda: stability.unbounded_subgradients([np.nan]), "alphas"),
+    (lambda: stability.unbounded_subgradients([np.nan]), "lr must be finite"),
+    (lambda: stability.toy_lasso_curves([-1.0]), "lr must lie in"),
 ])
 def test_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):
@@ -103,49 +109,71 @@ def test_huber_above_the_edge_is_bounded_but_far_above_its_start(curves):
     # issue 12: at α = 10 the loss jumps from 0.160 to 5.30 and 9.54 in two steps and stays near there; for most step
     # sizes above the edge the best value of the run is its start, so D.1's best-value check passes at β0 itself.
     # Tolerance: two steps from β0 = 0 round a few times at most, far below the printed digits
-    i = int(np.argmin(np.abs(ALPHAS - 10.0)))
-    np.testing.assert_allclose(curves["huber"][i, :3], [0.1598, 5.3037, 9.5420], atol=1e-4)
-    assert np.median(curves["huber"][i, 300:]) > 50 * curves["huber"][i, 0]
-    above = ALPHAS > curves["edge"]
-    best_is_start = curves["huber_best_step"][above] == 0
+    i = grids.nearest(LR, 10.0, log=True)
+    np.testing.assert_allclose(curves.huber[i, :3], [0.1598, 5.3037, 9.5420], atol=1e-4)
+    assert np.median(curves.huber[i, 300:]) > 50 * curves.huber[i, 0]
+    above = curves.above_edge
+    best_is_start = curves.best_is_start[above]
     assert best_is_start.mean() > 0.75
-    np.testing.assert_array_equal(curves["huber_best"][above][best_is_start], curves["huber"][above, 0][best_is_start])
+    np.testing.assert_array_equal(curves.huber_best[above][best_is_start], curves.huber[above, 0][best_is_start])
 
 
 def test_d1_argument_bounds_every_iterate(curves):
     # with an attained minimum and the sublevel set {f <= f* + αG²/2} within D of X* = {Zβ = y}, every iterate stays
     # within R = max(dist(β0, X*), D + αG) of X*, and the loss below f* + GR (checked on the whole trajectory at α = 10)
-    d1 = stability.d1_argument(ALPHAS)
-    assert np.all(curves["huber"].max(axis=-1) <= d1["loss_bound"])
+    d1 = stability.d1_argument(LR)
+    assert np.all(curves.huber_peak <= d1.loss_bound)
     p = problems.huber(0)
-    i = int(np.argmin(np.abs(ALPHAS - 10.0)))
+    i = grids.nearest(LR, 10.0, log=True)
     from ndgm import optim, run
-    path = run.run(losses.Huber(p.Z, p.y), optim.make("gd", ALPHAS[i]), p.beta0, 600, record=(),
+    path = run.run(losses.Huber(p.Z, p.y), optim.make("gd", LR[i]), p.beta0, 600, record=(),
                    trajectory=True).trajectory
     dist = np.linalg.norm((path @ p.Z.T - p.y) @ np.linalg.pinv(p.Z).T, axis=-1)
-    assert np.all(dist <= d1["dist_bound"][i])
-    assert d1["dist0"] == pytest.approx(np.linalg.norm(np.linalg.pinv(p.Z) @ p.y), rel=1e-12)
+    assert np.all(dist <= d1.dist_bound[i])
+    assert d1.dist0 == pytest.approx(np.linalg.norm(np.linalg.pinv(p.Z) @ p.y), rel=1e-12)
 
 
 def test_huber_iterates_above_the_edge_sit_on_the_linear_branch():
     # issue 12: at α = 10 every residual of the last 200 iterates has |r| > 1 (median about 9.2), so the runs of
     # Figure 4 live where Huber grows linearly, i.e. subquadratically
     late = stability.huber_residuals([10.0], steps=1000, last=200)
-    assert late["linear"][0] == 1.0 and late["min"][0] > 1.0 and 8.0 < late["median"][0] < 10.0
+    assert late.linear[0] == 1.0 and late.min[0] > 1.0 and 8.0 < late.median[0] < 10.0
+    assert late.all_linear_from == 10.0
 
 
 def test_kinked_quadratic_diverges_from_alpha_one():
     # |x| + x² at α = 1: x_{k+1} = −x_k − sign(x_k), so |x| grows by exactly 1 per step; α = 0.9 settles at 4.5
     res = stability.unbounded_subgradients([0.9, 1.0], x0=1.0, steps=60)
-    np.testing.assert_array_equal(res["x"][1], 1.0 + np.arange(61))
-    assert res["x"][0, -1] == pytest.approx(4.5, rel=1e-4)
+    np.testing.assert_array_equal(res.x[1], 1.0 + np.arange(61))
+    assert res.x[0, -1] == pytest.approx(4.5, rel=1e-4)
 
 
 @pytest.mark.parametrize("call, match", [
     (lambda: stability.huber_residuals([10.0], steps=100, last=200), "last must be at most steps"),
-    (lambda: stability.huber_residuals([-1.0]), "alphas"),
-    (lambda: stability.d1_argument([0.0]), "alphas"),
+    (lambda: stability.huber_residuals([-1.0]), "lr must lie in"),
+    (lambda: stability.d1_argument([0.0]), "lr must lie in"),
 ])
 def test_bad_inputs_of_the_corrections(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_tail_max_is_inf_for_a_diverged_run():
+    """The second half's maximum above f*; a run that diverged (ends non-finite, or BLOWUP times above its
+    start, here with every recorded value finite) has no finite maximum: inf, for Huber and quadratic alike."""
+    runs = np.array([[4.0, 1.0, 3.0, 2.0, 0.5],
+                     [1.0, 2.0, 3.0, 4.0, 2e6],
+                     [1.0, 2.0, np.inf, np.inf, np.inf]])
+    np.testing.assert_array_equal(stability.tail_max(runs, fstar=0.5), [2.5, np.inf, np.inf])
+    curves = stability.EdgeCurves(np.array([0.1, 1.0, 10.0]), np.arange(5), runs, runs, 0.0, 1.0, 2.0)
+    np.testing.assert_array_equal(curves.quadratic_tail_max, [3.0, np.inf, np.inf])
+    np.testing.assert_array_equal(curves.huber_tail_max, curves.quadratic_tail_max)
+    np.testing.assert_array_equal(curves.quadratic_diverged, [False, True, True])
+    assert curves.edge == 1.0 and curves.above_edge.tolist() == [False, False, True]
+
+
+def test_d1_argument_formulas():
+    d1 = stability.D1Argument(np.array([0.0 + 1.0, 4.0]), n=2, G=2.0, sigma_min=0.5, dist0=10.0)
+    np.testing.assert_allclose(d1.radius, [2 * (2 + 0.5) / 0.5, 2 * (8 + 0.5) / 0.5])
+    np.testing.assert_allclose(d1.dist_bound, [12.0, 42.0])
+    np.testing.assert_allclose(d1.loss_bound, [24.0, 84.0])

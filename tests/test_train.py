@@ -32,7 +32,7 @@ def as_double(data):
     return SimpleNamespace(**{k: (v.double() if v.is_floating_point() else v) for k, v in vars(data).items()})
 
 
-@pytest.mark.parametrize("optimizer", train.OPTIMIZERS)
+@pytest.mark.parametrize("optimizer", [o for o in train.OPTIMIZERS if o not in train.PROXIMAL])
 def test_one_step_equals_autograd_of_the_penalised_loss(optimizer):
     """One full-batch step with λ1·sign(w) added to the gradient is the step autograd takes on
     CE + λ1‖w‖₁ (eq. 4 with PyTorch's sign(0) = 0), for every optimizer."""
@@ -52,6 +52,30 @@ def test_one_step_equals_autograd_of_the_penalised_loss(optimizer):
     for p, q in zip(model.parameters(), twin.parameters()):
         # the batch is the same set of images in another order: sums differ in the last bits only
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", train.PROXIMAL)
+def test_the_proximal_optimizers_take_the_soft_threshold_step_instead_of_the_subgradient(optimizer):
+    """With ProxSGD or ProxAdam the loop adds no λ1·sign(w): one full-batch step is the optimizer's step on
+    the cross-entropy alone; for ProxSGD that is S_{αλ1}(w − α∇CE) (ISTA), which makes exact zeros."""
+    data = as_double(tiny_data(32))
+    cfg = train.Config(optimizer, lr=0.05, l1=0.5, epochs=1, batch_size=32)
+    model, twin = tiny_model(), tiny_model()
+    train.train(model, data, cfg, progress=False)
+    loss = torch.nn.functional.cross_entropy(twin(data.x_train), data.y_train)
+    grads = torch.autograd.grad(loss, list(twin.parameters()))
+    if optimizer == "prox-sgd":
+        want = [torch.sign(q - cfg.lr * g) * torch.clamp((q - cfg.lr * g).abs() - cfg.lr * cfg.l1, min=0)
+                for q, g in zip(twin.parameters(), grads)]
+    else:
+        opt = train.make_optimizer(cfg, list(twin.parameters()))
+        for q, g in zip(twin.parameters(), grads):
+            q.grad = g
+        opt.step()
+        want = [q.detach() for q in twin.parameters()]
+    for p, w in zip(model.parameters(), want):
+        np.testing.assert_allclose(p.detach().numpy(), w.detach().numpy(), rtol=0, atol=1e-12)
+    assert sum(int((p == 0).sum()) for p in model.parameters()) > 0
 
 
 def test_records_per_epoch_and_final_fractions():

@@ -6,14 +6,14 @@ import matplotlib
 import numpy as np
 import pytest
 
-from ndgm import benchmark_redraw, convergence, explorer, losses, optim, problems, run, stability, widgets
+from ndgm import benchmark_redraw, convergence, losses, optim, problems, run, stability, widgets
 from ndgm.widgets import CaptureFigure, EdgeFigure, LassoExplorer
 
 matplotlib.use("Agg")
 
 
 def expected(lam1, lr, name, problem, steps=300):
-    loss, beta0 = explorer.lasso_problem(problem, lam1)
+    loss, beta0 = problems.lasso_problem(problem, lam1)
     return run.run(loss, optim.make(name, lr), beta0, steps, record=("l1", "loss", "zeros"))
 
 
@@ -69,7 +69,7 @@ def test_lasso_explorer_at_every_extreme_never_raises_and_reports_divergence():
     ui = LassoExplorer(steps=steps)
     diverged = set()
     for s in every_extreme_setting(ui):
-        loss, beta0 = explorer.lasso_problem(s["problem"], s["lam1"])
+        loss, beta0 = problems.lasso_problem(s["problem"], s["lam1"])
         with np.errstate(all="ignore"):
             want = run.run(loss, optim.make(s["optimizer"], s["lr"]), beta0, steps, record=("l1", "loss", "zeros"))
         k = first_nonfinite(want.steps, want["l1"], want["loss"])
@@ -94,7 +94,7 @@ def test_capture_and_edge_figures_at_both_ends_of_alpha():
     for s in every_extreme_setting(capture):
         relu, soft = capture.current
         assert capture.diverged == (None, None)
-        assert f"{relu['linf'].max():.4g}" in capture.readout.value
+        assert f"{relu.linf.max():.4g}" in capture.readout.value
         assert bytes(capture.image.value).startswith(b"\x89PNG")
 
     steps = 300
@@ -102,7 +102,7 @@ def test_capture_and_edge_figures_at_both_ends_of_alpha():
     for s in every_extreme_setting(edge):
         p = problems.huber(0)
         with np.errstate(all="ignore"):
-            quad = run.run(losses.LeastSquares(p.Z, p.y), optim.make("gd", s["alpha"]), p.beta0, steps,
+            quad = run.run(losses.LeastSquares(p.Z, p.y), optim.make("gd", s["lr"]), p.beta0, steps,
                            record=("loss",))
         k = first_nonfinite(quad.steps, quad["loss"])
         assert edge.diverged == k
@@ -118,33 +118,33 @@ def test_capture_and_edge_figures_at_both_ends_of_alpha():
 def test_capture_figure_reports_a_run_that_diverges(monkeypatch):
     real = convergence.capture_curves
 
-    def relu_diverges_at_50(alphas, steps, seed, activation):
-        cur = real(alphas, steps, seed, activation=activation)
+    def relu_diverges_at_50(lr, steps, seed, activation):
+        cur = real(lr, steps, seed, activation=activation)
         if activation == "relu":
-            cur["loss"][:, 50:] = np.inf
-            cur["linf"][:, 51:] = np.nan
+            cur.loss[:, 50:] = np.inf
+            cur.linf[:, 51:] = np.nan
         return cur
 
     monkeypatch.setattr(convergence, "capture_curves", relu_diverges_at_50)
     capture = CaptureFigure(steps=200)
     assert capture.diverged == (50, None)
     assert capture.readout.value.count("diverged at step 50") == 2
-    assert f"{capture.current[1]['linf'].max():.4g}" in capture.readout.value
+    assert f"{capture.current[1].linf.max():.4g}" in capture.readout.value
     assert capture.figure.notes[0].get_text() == "ReLU diverged at step 50"
 
 
 def test_alpha_sliders_of_figures_1_and_4_recompute():
     capture = CaptureFigure(steps=200)
-    capture.controls["alpha"].value = 0.05
+    capture.controls["lr"].value = 0.05
     relu, _ = capture.current
-    want = convergence.capture_curves([capture.controls["alpha"].value], 200, activation="relu")
-    np.testing.assert_allclose(relu["linf"], want["linf"])
-    assert f"{want['linf'].max():.4g}" in capture.readout.value
+    want = convergence.capture_curves([capture.controls["lr"].value], 200, activation="relu")
+    np.testing.assert_allclose(relu.linf, want.linf)
+    assert f"{want.linf.max():.4g}" in capture.readout.value
 
     edge = EdgeFigure(steps=200)
-    edge.controls["alpha"].value = 5.0
-    want = stability.edge_curves([edge.controls["alpha"].value], 200)
-    np.testing.assert_allclose(edge.current["huber"], want["huber"])
+    edge.controls["lr"].value = 5.0
+    want = stability.edge_curves([edge.controls["lr"].value], 200)
+    np.testing.assert_allclose(edge.current.huber, want.huber)
     assert "quadratic: final loss <b>diverged" in edge.readout.value
 
 
@@ -168,7 +168,7 @@ def test_benchmark_reports_every_control():
     rows = {(r["widget"], r["control"], r["setting"]) for r in result["results"]}
     assert rows == {("lasso_explorer", c, f"problem={p}") for c in ("lam1", "lr", "optimizer")
                     for p in ("toy", "lasso")} | {("lasso_explorer", "problem", "toy <-> lasso"),
-                                                 ("capture_figure", "alpha", ""), ("edge_figure", "alpha", "")}
+                                                 ("capture_figure", "lr", ""), ("edge_figure", "lr", "")}
     for r in result["results"]:
         assert 0 < r["median_ms"] <= r["p90_ms"]
     with pytest.raises(ValueError, match="repeats"):
@@ -177,7 +177,7 @@ def test_benchmark_reports_every_control():
 
 def test_edge_figure_calls_a_finite_blow_up_diverged():
     edge = EdgeFigure()                                            # the page's 1,000 steps
-    edge.controls["alpha"].value = 0.7                             # just above 2/η: |1 − αη| ≈ 1.03
-    assert edge.diverged is None and edge.current["quadratic_diverged"][0]
-    assert f"quadratic: final loss <b>diverged (final loss {edge.current['quadratic'][0, -1]:.4g})" \
+    edge.controls["lr"].value = 0.7                                # just above 2/η: |1 − αη| ≈ 1.03
+    assert edge.diverged is None and edge.current.quadratic_diverged[0]
+    assert f"quadratic: final loss <b>diverged (final loss {edge.current.quadratic[0, -1]:.4g})" \
         in edge.readout.value

@@ -198,6 +198,28 @@ def offer_results(app: Sphinx, pagename: str, templatename: str, context: dict, 
         })
 
 
+def publish_ledger(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Put the claims ledger that the ledger page wrote (``book/_generated/claims.json``) and its JSON
+    Schema next to the page's HTML, where the page links them, and offer both in its download menu."""
+    if doctree is None or Path(pagename).name != "ledger":
+        return
+    ledger = BOOK / "_generated" / "claims.json"
+    if not ledger.is_file():
+        raise ExtensionError(f"site_assets: the ledger page did not write {ledger}")
+    import ndgm.claims
+
+    target = Path(app.outdir) / Path(pagename).parent
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ledger, target / "claims.json")
+    shutil.copy2(ndgm.claims.SCHEMA, target / "claims.schema.json")
+    group = next((g for g in context.get("header_buttons", []) if g.get("label") == "download-buttons"), None)
+    for name, tip in (("claims.json", "Every claim as data (JSON)"), ("claims.schema.json", "The ledger's JSON Schema")):
+        if group is not None:
+            group["buttons"].append({"type": "link", "url": context["pathto"](str(Path(pagename).parent / name), 1),
+                                     "text": name, "tooltip": tip, "icon": "fas fa-file-code",
+                                     "label": "download-ledger-button"})
+
+
 def setup(app: Sphinx) -> dict:
     """Register the vendoring step ahead of Sphinx's ``html_static_path`` check (priority 800),
     and the launch and download hooks around the theme's (priority 501)."""
@@ -207,4 +229,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", offer_ipynb, priority=500)
     app.connect("html-page-context", colab_opens_ipynb, priority=502)
     app.connect("html-page-context", offer_results, priority=502)
+    app.connect("html-page-context", publish_ledger, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

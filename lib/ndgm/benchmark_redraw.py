@@ -93,8 +93,8 @@ def measure(repeats: int = 20, steps: int = 1000, seed: int = 0) -> dict:
     for name, value in defaults.items():
         lasso.controls[name].value = value
     record("lasso_explorer", "problem", "toy <-> lasso", lasso)
-    record("capture_figure", "alpha", "", widgets.CaptureFigure())
-    record("edge_figure", "alpha", "", widgets.EdgeFigure())
+    record("capture_figure", "lr", "", widgets.CaptureFigure())
+    record("edge_figure", "lr", "", widgets.EdgeFigure())
     out["load_average_1min"]["end"] = benchmark.load()
     return out
 

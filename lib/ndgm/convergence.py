@@ -10,13 +10,19 @@
 - The difference quotient of ReLU's derivative at 0 (why eq. 5 fails at a kink) and Appendix A.2's
   picture: supporting lines at the minimum of λ|x| and fixed-size steps that keep jumping over it, and
   the vertical supporting line that an extended-valued function can have (`supports_at_minimum`).
+
+Each result is a frozen dataclass (`CaptureCurves`, `CaptureScan`, `CaptureTest`, `Rates`,
+`DifferenceQuotients`, `KinkGeometry`, `Supports`) that carries its derived quantities as properties.
+The step size α of the paper is the parameter `lr`, as in `ndgm.run` and `ndgm.optim`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
 
-from . import losses, optim, problems, run, validation
+from . import grids, losses, optim, problems, run, validation
 
 RIDGE = 0.01
 """λ2 of L2 = L1(·; Z1, q1, 0, 0.01), Section 3."""
@@ -51,39 +57,163 @@ def _check_start(problem):
         raise ValueError("beta0 must lie inside the unit ∞-ball (Proposition 3.1's set-up)")
 
 
-def capture_curves(alphas, steps: int = 2000, seed: int = 0, activation: str = "relu",
-                   sharpness: float = 1.0) -> dict:
-    """Figure 1 for every α in `alphas` at once (one vectorised run): L2(β_k) and ‖β_k‖∞ at each step.
+@dataclass(frozen=True)
+class CaptureCurves:
+    """Figure 1 over a grid of step sizes: L2(β_k) (eq. 3) or its softplus twin, and ‖β_k‖∞, at every step
+    of GD from Section 3's β0 (NDGM for ReLU)."""
 
-    Returns a dict of numpy arrays: "alpha" (A,), "step" (T+1,), "loss" (A, T+1), "linf" (A, T+1),
-    "monotone" (A,) (the loss never increased), "escapes" (A,) (‖β_k‖∞ > 1 at some k), "l2_final" (A,)
-    (‖β_T − β*‖₂), and floats "minimum" (f*), "l2_start" (‖β_0 − β*‖₂), "linf_star" (‖β*‖∞).
+    lr: np.ndarray            # (A,) step sizes α
+    step: np.ndarray          # (T+1,) iterations k = 0 ... T
+    loss: np.ndarray          # (A, T+1) L2(β_k)
+    linf: np.ndarray          # (A, T+1) ‖β_k‖∞
+    minimum: float            # f* = min L2
+    l2_start: float           # ‖β_0 − β*‖₂, the start's Euclidean distance from the minimiser
+    linf_star: float          # ‖β*‖∞
+    p: int                    # P, the number of coefficients
+
+    @property
+    def gap(self) -> np.ndarray:
+        """L2(β_k) − f*, shape (A, T+1)."""
+        return self.loss - self.minimum
+
+    @property
+    def largest_rise(self) -> np.ndarray:
+        """max_k L2(β_{k+1}) − L2(β_k), shape (A,): <= 0 when the loss never increased."""
+        with np.errstate(invalid="ignore"):
+            return np.max(np.diff(self.loss, axis=-1), axis=-1)
+
+    @property
+    def monotone(self) -> np.ndarray:
+        """(A,): the loss never increased (Proposition 3.1's condition)."""
+        with np.errstate(invalid="ignore"):
+            return np.all(np.diff(self.loss, axis=-1) <= 0.0, axis=-1)
+
+    @property
+    def max_linf(self) -> np.ndarray:
+        """max_k ‖β_k‖∞, shape (A,)."""
+        return np.max(self.linf, axis=-1)
+
+    @property
+    def max_linf_step(self) -> np.ndarray:
+        """The first k at which ‖β_k‖∞ is largest, shape (A,)."""
+        return np.argmax(self.linf, axis=-1)
+
+    @property
+    def escapes(self) -> np.ndarray:
+        """(A,): ‖β_k‖∞ > 1 at some k, the iterate left the unit ∞-ball it started in."""
+        return self.max_linf > 1.0
+
+    @property
+    def start_reach(self) -> float:
+        """‖β_0 − β*‖₂ / √P: how far out towards the corners of the unit ∞-ball (Euclidean radius √P) the run starts."""
+        return self.l2_start / np.sqrt(self.p)
+
+    @property
+    def rises_from(self) -> float:
+        """The smallest α of the grid from which on the loss rises at some step at every larger α; nan if it
+        never rises at the largest α."""
+        return grids.holds_from(self.lr, ~self.monotone)
+
+
+def capture_curves(lr, steps: int = 2000, seed: int = 0, activation: str = "relu",
+                   sharpness: float = 1.0) -> CaptureCurves:
+    """Figure 1 for every α in `lr` at once (one vectorised run): L2(β_k) and ‖β_k‖∞ at each step.
+
+    Parameters
+    ----------
+    lr : float or array_like of shape (A,)
+        Step sizes α > 0.
+    steps : int
+        T, the number of steps.
+    seed : int
+        Draws (Z1, q1, β0) (`ndgm.problems.capture`).
+    activation : {"relu", "softplus"}
+        L2 of eq. (3), or its smooth twin with softplus_s in place of ReLU.
+    sharpness : float
+        s of softplus_s.
+
+    Returns
+    -------
+    CaptureCurves
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     problem = problems.capture(seed)
     _check_start(problem)
     fstar, bstar = minimum(problem, activation, sharpness)
     loss = capture_loss(problem.Z, problem.y, activation, sharpness)
-    res = run.run(loss, optim.make("gd", alphas), problem.beta0, steps, record=("loss", "linf"))
-    curve_loss, linf = res["loss"].T, res["linf"].T
-    return {
-        "alpha": alphas, "step": res.steps, "loss": curve_loss, "linf": linf,
-        "monotone": np.all(np.diff(curve_loss, axis=-1) <= 0.0, axis=-1),
-        "escapes": np.max(linf, axis=-1) > 1.0,
-        "l2_final": np.linalg.norm(res.beta - bstar, axis=-1),
-        "minimum": fstar, "l2_start": float(np.linalg.norm(problem.beta0 - bstar)),
-        "linf_star": float(np.max(np.abs(bstar))),
-    }
+    res = run.run(loss, optim.make("gd", lr), problem.beta0, steps, record=("loss", "linf"))
+    return CaptureCurves(lr, res.steps, res["loss"].T, res["linf"].T, fstar,
+                         float(np.linalg.norm(problem.beta0 - bstar)), float(np.max(np.abs(bstar))),
+                         problem.Z.shape[1])
 
 
-def capture_scan(alphas, seeds=range(5), steps: int = 2000, activation: str = "relu",
-                 sharpness: float = 1.0) -> dict:
-    """For each seed's (Z1, q1, β0) and each α, in one vectorised run: is the loss monotone over `steps`
-    steps, and does ‖β_k‖∞ exceed 1?  Arrays "monotone", "escapes", "both", "max_linf" and "max_rise" (the
-    largest one-step increase of the loss relative to the loss, <= 0 when it never rose) of shape (S, A);
-    "window" holds the α at which both hold for every seed (Figure 1's counterexample to Prop. 3.1).
-    """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+@dataclass(frozen=True)
+class CaptureScan:
+    """Figure 1's two questions for each seed's (Z1, q1, β0) and each α: did the loss ever rise, and did
+    ‖β_k‖∞ pass 1? Both holding for every seed makes α a counterexample to Proposition 3.1 as stated."""
+
+    lr: np.ndarray            # (A,) step sizes α
+    seed: np.ndarray          # (S,)
+    max_rise: np.ndarray      # (S, A) the largest one-step increase of the loss relative to the loss (<= 0: never rose)
+    max_linf: np.ndarray      # (S, A) max_k ‖β_k‖∞
+
+    @property
+    def monotone(self) -> np.ndarray:
+        """(S, A): the loss never increased."""
+        return self.max_rise <= 0.0
+
+    @property
+    def escapes(self) -> np.ndarray:
+        """(S, A): ‖β_k‖∞ > 1 at some k."""
+        return self.max_linf > 1.0
+
+    @property
+    def both(self) -> np.ndarray:
+        """(S, A): the loss never increased and ‖β_k‖∞ passed 1."""
+        return self.monotone & self.escapes
+
+    @property
+    def window(self) -> np.ndarray:
+        """The α at which both hold for every seed, shape (W,)."""
+        return self.lr[np.all(self.both, axis=0)]
+
+    @property
+    def window_top(self) -> float:
+        """The largest α of the window (nan when it is empty)."""
+        return float(self.window.max()) if self.window.size else np.nan
+
+    @property
+    def monotone_fraction(self) -> np.ndarray:
+        """The fraction of seeds whose loss never increased, shape (A,)."""
+        return self.monotone.mean(axis=0)
+
+    @property
+    def escape_fraction(self) -> np.ndarray:
+        """The fraction of seeds whose ‖β_k‖∞ passed 1, shape (A,)."""
+        return self.escapes.mean(axis=0)
+
+    @property
+    def first_rise(self) -> float:
+        """The smallest α at which the loss rose for every seed (nan if there is none)."""
+        every = ~self.monotone.any(axis=0)
+        return float(self.lr[every].min()) if every.any() else np.nan
+
+    def rough(self, top: float | None = None) -> np.ndarray:
+        """(A,): α at or below `top` (default: the window's top) at which some seed's loss rose."""
+        top = self.window_top if top is None else top
+        return (self.lr <= top) & ~self.monotone.all(axis=0)
+
+    def rough_rise(self, top: float | None = None) -> float:
+        """The largest relative one-step rise of the loss over the `rough` α (nan if there are none)."""
+        rough = self.rough(top)
+        return float(self.max_rise[:, rough].max()) if rough.any() else np.nan
+
+
+def capture_scan(lr, seeds=range(5), steps: int = 2000, activation: str = "relu",
+                 sharpness: float = 1.0) -> CaptureScan:
+    """For each seed's (Z1, q1, β0) and each α in `lr` (A,), in one vectorised run over `steps` steps: the
+    largest relative rise of the loss and the largest ‖β_k‖∞ (`CaptureScan`, arrays of shape (S, A))."""
+    lr = validation.positive("lr", lr).reshape(-1)
     seeds = validation.seeds(seeds)
     data = [problems.capture(s) for s in seeds]
     for problem in data:
@@ -92,28 +222,55 @@ def capture_scan(alphas, seeds=range(5), steps: int = 2000, activation: str = "r
     loss = capture_loss(np.stack([d.Z for d in data])[:, None], np.stack([d.y for d in data])[:, None],
                         activation, sharpness)
     beta0 = np.stack([d.beta0 for d in data])[:, None]
-    res = run.run(loss, optim.make("gd", alphas), beta0, steps, record=("loss", "linf"))
+    res = run.run(loss, optim.make("gd", lr), beta0, steps, record=("loss", "linf"))
     rise = np.max(np.diff(res["loss"], axis=0) / res["loss"][:-1], axis=0)
-    monotone = rise <= 0.0
-    escapes = np.max(res["linf"], axis=0) > 1.0
-    both = monotone & escapes
-    return {"alpha": alphas, "seed": np.array(seeds), "monotone": monotone, "escapes": escapes, "both": both,
-            "max_linf": np.max(res["linf"], axis=0), "max_rise": rise, "window": alphas[np.all(both, axis=0)]}
+    return CaptureScan(lr, np.array(seeds), rise, np.max(res["linf"], axis=0))
 
 
-def capture_test(alphas, seeds=range(5), steps: int = 2000, activation: str = "relu", radius: float = 0.99,
-                 chunk: int = 50, sharpness: float = 1.0) -> dict:
+@dataclass(frozen=True)
+class CaptureTest:
+    """Proposition 3.1 under its own hypothesis: runs that start at Euclidean distance `radius` < 1 from the
+    isolated minimiser β*, for each seed and α."""
+
+    lr: np.ndarray            # (A,) step sizes α
+    seed: np.ndarray          # (S,)
+    radius: float             # ‖β_0 − β*‖₂ of every run
+    monotone: np.ndarray      # (S, A) the loss never increased: the proposition's other condition
+    max_dist: np.ndarray      # (S, A) max_k ‖β_k − β*‖₂
+    final_dist: np.ndarray    # (S, A) ‖β_T − β*‖₂
+
+    @property
+    def stays(self) -> np.ndarray:
+        """(S, A): the run stayed in the unit ball around β*."""
+        return self.max_dist < 1.0
+
+    @property
+    def leaves(self) -> np.ndarray:
+        """(S, A): the loss never increased, yet the run left the unit ball (against the proposition as stated)."""
+        return self.monotone & ~self.stays
+
+    @property
+    def monotone_max_dist(self) -> float:
+        """The largest max_dist over the runs whose loss never increased (nan if there are none)."""
+        return float(self.max_dist[self.monotone].max()) if self.monotone.any() else np.nan
+
+    @property
+    def leaving_lr(self) -> np.ndarray:
+        """The α at which some seed's run `leaves`, shape (W,)."""
+        return self.lr[self.leaves.any(axis=0)]
+
+
+def capture_test(lr, seeds=range(5), steps: int = 2000, activation: str = "relu", radius: float = 0.99,
+                 chunk: int = 50, sharpness: float = 1.0) -> CaptureTest:
     """Proposition 3.1 under its own hypothesis: each seed's run starts at Euclidean distance `radius` < 1
     from the minimiser β* of L2 (or of its softplus twin), towards that seed's β0, and we ask whether it
     stays in the unit ball around β*.
 
     β* is isolated: the ridge term makes both losses strongly convex. The run is cut into pieces of
     `chunk` steps (GD keeps no state, so this changes nothing) to measure ‖β_k − β*‖₂ at every step
-    without storing the whole path. Returns "alpha" (A,), "seed" (S,), "radius", and (S, A) arrays
-    "monotone" (the loss never increased: the proposition's other condition), "max_dist" (max_k ‖β_k − β*‖₂),
-    "stays" (max_dist < 1) and "final_dist".
+    without storing the whole path. `lr` (A,) holds the step sizes α; the result's arrays have shape (S, A).
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     seeds = validation.seeds(seeds)
     steps = validation.count("steps", steps)
     chunk = validation.count("chunk", chunk)
@@ -122,10 +279,10 @@ def capture_test(alphas, seeds=range(5), steps: int = 2000, activation: str = "r
     bstar = np.stack([minimum(d, activation, sharpness)[1] for d in data])[:, None]          # (S, 1, P)
     direction = np.stack([d.beta0 for d in data])[:, None] - bstar
     beta = np.broadcast_to(bstar + radius * direction / np.linalg.norm(direction, axis=-1, keepdims=True),
-                           (len(seeds), alphas.size, bstar.shape[-1])).copy()
+                           (len(seeds), lr.size, bstar.shape[-1])).copy()
     loss = capture_loss(np.stack([d.Z for d in data])[:, None], np.stack([d.y for d in data])[:, None],
                         activation, sharpness)
-    rule = optim.make("gd", alphas)
+    rule = optim.make("gd", lr)
     monotone = np.ones(beta.shape[:2], dtype=bool)
     max_dist = np.linalg.norm(beta - bstar, axis=-1)
     for done in range(0, steps, chunk):
@@ -133,8 +290,7 @@ def capture_test(alphas, seeds=range(5), steps: int = 2000, activation: str = "r
         monotone &= np.all(np.diff(piece["loss"], axis=0) <= 0.0, axis=0)
         max_dist = np.maximum(max_dist, np.linalg.norm(piece.trajectory - bstar, axis=-1).max(axis=0))
         beta = piece.beta
-    return {"alpha": alphas, "seed": np.array(seeds), "radius": radius, "monotone": monotone,
-            "max_dist": max_dist, "stays": max_dist < 1.0, "final_dist": np.linalg.norm(beta - bstar, axis=-1)}
+    return CaptureTest(lr, np.array(seeds), radius, monotone, max_dist, np.linalg.norm(beta - bstar, axis=-1))
 
 
 # ----- rates: steps to ε on functions that attain the worst case and on easy ones -----
@@ -190,17 +346,56 @@ def fit_slope(eps, steps) -> float:
     return float(np.polyfit(np.log(eps), np.log(steps), 1)[0])
 
 
-def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, -2.5, 9), scales: int = 16) -> dict:
+RATE_THEORY = {"smooth worst": -1.0, "smooth easy": -1.0, "nonsmooth worst": -2.0, "nonsmooth easy": -2.0}
+"""The worst-case slope of log(steps) against log(ε) for each function of `rates`: O(1/ε) and O(1/ε²)."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Steps to f − f* <= ε on four functions ("smooth worst", "smooth easy", "nonsmooth worst",
+    "nonsmooth easy"), with fitted log-log slopes; each ε grid runs from the largest ε to the smallest."""
+
+    eps_smooth: np.ndarray    # (E1,) ε of the smooth functions (GD)
+    eps_nonsmooth: np.ndarray  # (E2,) ε of the non-smooth ones (the subgradient method)
+    steps: dict               # name -> (E,) the first k with min_{j<=k} f(x_j) − f* <= ε (nan: not reached)
+    slope: dict               # name -> float: least-squares slope of log(steps) against log(ε)
+    per_decade: dict          # name -> float: least-squares steps added per tenfold smaller ε
+
+    @property
+    def theory(self) -> dict:
+        """name -> the worst case's slope, −1 (GD, L-smooth) or −2 (subgradient method, Lipschitz)."""
+        return dict(RATE_THEORY)
+
+    @property
+    def bound(self) -> dict:
+        """"smooth": L R²/(2ε) (E1,) and "nonsmooth": (RG/ε)² (E2,), with L = G = R = 1."""
+        return {"smooth": 1.0 / (2.0 * self.eps_smooth), "nonsmooth": 1.0 / self.eps_nonsmooth ** 2}
+
+    def eps(self, name: str) -> np.ndarray:
+        """The ε grid of function `name`."""
+        return self.eps_smooth if validation.choice("name", name, RATE_THEORY).startswith("smooth") else self.eps_nonsmooth
+
+    def bound_of(self, name: str) -> np.ndarray:
+        """The theory's bound on the steps of function `name`, one per ε."""
+        return self.bound["smooth" if validation.choice("name", name, RATE_THEORY).startswith("smooth") else "nonsmooth"]
+
+    def used(self, name: str) -> float:
+        """The steps of function `name` at its smallest ε as a fraction of the bound there."""
+        return float(self.steps[name][-1] / self.bound_of(name)[-1])
+
+    def tenfold(self, name: str) -> float:
+        """The factor by which the fitted steps of `name` grow for each tenfold smaller ε: 10^(−slope)."""
+        return float(10.0 ** -self.slope[name])
+
+
+def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, -2.5, 9), scales: int = 16) -> Rates:
     """Steps to f − f* <= ε on four functions, with fitted log-log slopes beside the theory's.
 
     Smooth: GD with α = 1/L on `smooth_functions` for as many steps as the bound L R²/(2ε) allows.
     Non-smooth: for each ε the subgradient method (NDGM) with the constant step α = ε/G² that the theory
     prescribes (f_best − f* <= (R² + G²α²k)/(2αk) <= ε once k >= (RG/ε)²), on `nonsmooth_worst` and on
-    the easy G|x| (the toy LASSO (7) in one dimension) from R = 1.
-    Returns "eps_smooth" (E1,), "eps_nonsmooth" (E2,), "steps" {name: (E,)}, "slope" {name: float},
-    "per_decade" {name: float} (least-squares steps added per tenfold smaller ε: the count of a
-    geometric rate grows like log(1/ε)), "theory" {name: −1 or −2}, "bound" {"smooth": L R²/(2ε),
-    "nonsmooth": (RG/ε)²}.
+    the easy G|x| (the toy LASSO (7) in one dimension) from R = 1. The step count of a geometric rate
+    grows like log(1/ε): `Rates.per_decade` measures it.
     """
     eps_s = np.sort(validation.positive("eps_smooth", eps_smooth).reshape(-1))[::-1]
     eps_n = np.sort(validation.positive("eps_nonsmooth", eps_nonsmooth).reshape(-1))[::-1]
@@ -220,57 +415,89 @@ def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, 
         "nonsmooth easy": steps_to(easy["loss"], eps_n),
     }
     eps_of = {name: eps_s if name.startswith("smooth") else eps_n for name in steps}
-    return {
-        "eps_smooth": eps_s, "eps_nonsmooth": eps_n, "steps": steps,
-        "slope": {name: fit_slope(eps_of[name], np.maximum(s, 1)) for name, s in steps.items()},
-        "per_decade": {name: float(np.polyfit(-np.log10(eps_of[name]), s, 1)[0]) for name, s in steps.items()},
-        "theory": {"smooth worst": -1.0, "smooth easy": -1.0, "nonsmooth worst": -2.0, "nonsmooth easy": -2.0},
-        "bound": {"smooth": smooth_bound, "nonsmooth": nonsmooth_bound},
-    }
+    return Rates(eps_s, eps_n, steps,
+                 {name: fit_slope(eps_of[name], np.maximum(s, 1)) for name, s in steps.items()},
+                 {name: float(np.polyfit(-np.log10(eps_of[name]), s, 1)[0]) for name, s in steps.items()})
 
 
 # ----- L-smoothness at a kink, and Appendix A.2's picture -----
 
-def difference_quotients(h) -> dict:
+@dataclass(frozen=True)
+class DifferenceQuotients:
+    """(g(h) − g(−h))/(2h) across the kink at 0, for g = ReLU's derivative and g = softplus's."""
+
+    h: np.ndarray             # (H,) half-widths h > 0
+    relu: np.ndarray          # (H,) 1/(2h): unbounded as h → 0
+    softplus: np.ndarray      # (H,) tends to the sigmoid's derivative at 0, 1/4
+
+
+def difference_quotients(h) -> DifferenceQuotients:
     """(g(h) − g(−h))/(2h) for g = ReLU's derivative (1 for x > 0, else 0, as autodiff has it) and for
     g = softplus's derivative, the sigmoid. Eq. (5) asks for a bound on it: ReLU's is 1/(2h), unbounded
     as h → 0; softplus's tends to its second derivative at 0, 1/4.
     """
     h = validation.positive("h", h)
     relu_grad = lambda x: (x > 0).astype(float)
-    return {"h": h, "relu": (relu_grad(h) - relu_grad(-h)) / (2 * h),
-            "softplus": (losses._sigmoid(h) - losses._sigmoid(-h)) / (2 * h)}
+    return DifferenceQuotients(h, (relu_grad(h) - relu_grad(-h)) / (2 * h),
+                               (losses.sigmoid(h) - losses.sigmoid(-h)) / (2 * h))
 
 
-def kink_geometry(lam: float = 1.0, alpha: float = 0.35, x0: float = 1.0, steps: int = 12, lines: int = 9) -> dict:
+@dataclass(frozen=True)
+class KinkGeometry:
+    """Appendix A.2 for f(x) = λ|x|: supporting lines at the minimum, and fixed-α steps on f and on (λ/2)x²."""
+
+    lam: float                # λ
+    lr: float                 # the step size α of both runs
+    slopes: np.ndarray        # (G,) subgradients g ∈ ∂f(0) = [−λ, λ]: the lines w = g·x support the epigraph at 0
+    ndgm: np.ndarray          # (T+1,) NDGM's iterates on λ|x|
+    gd: np.ndarray            # (T+1,) GD's iterates on (λ/2)x²
+
+    @property
+    def step_length(self) -> float:
+        """αλ, the length of every NDGM step away from the kink."""
+        return self.lr * self.lam
+
+
+def kink_geometry(lam: float = 1.0, lr: float = 0.35, x0: float = 1.0, steps: int = 12, lines: int = 9) -> KinkGeometry:
     """Appendix A.2 for f(x) = λ|x| (eq. 7 in one dimension), whose minimum sits at the kink x = 0.
 
-    "slopes" (lines,): subgradients g ∈ ∂f(0) = [−λ, λ]; each line w = g·x supports the epigraph at
-    (0, 0), and no other line through a point of the w-axis above 0 does (Proposition A.3).
-    "ndgm" (steps+1,): NDGM iterates on λ|x| with step α; every step has length αλ, so they end up
-    hopping across 0 forever. "gd" (steps+1,): GD with the same α on the smooth (λ/2)x², whose
-    steps shrink with the gradient and close in on the minimum.
+    `lines` slopes g ∈ ∂f(0) = [−λ, λ]: each line w = g·x supports the epigraph at (0, 0), and no other
+    line through a point of the w-axis above 0 does (Proposition A.3). `steps` NDGM iterates from `x0`
+    on λ|x| with step α = `lr`: every step has length αλ, so they end up hopping across 0 forever; and GD
+    with the same α on the smooth (λ/2)x², whose steps shrink with the gradient and close in on the minimum.
     """
     lam = float(validation.positive("lam", lam))
-    alpha = float(validation.positive("alpha", alpha))
+    lr = float(validation.positive("lr", lr))
     x0 = float(validation.real_array("x0", x0))
     steps = validation.count("steps", steps)
     lines = validation.count("lines", lines, minimum=2)
-    rule, start = optim.make("gd", alpha), np.array([x0])
+    rule, start = optim.make("gd", lr), np.array([x0])
     kinked = run.run(losses.ToyLasso(lam), rule, start, steps, record=(), trajectory=True)
     smooth = run.run(losses.LeastSquares(np.array([[np.sqrt(lam)]]), np.zeros(1)), rule, start, steps,
                      record=(), trajectory=True)
-    return {"lam": lam, "alpha": alpha, "slopes": np.linspace(-lam, lam, lines),
-            "ndgm": kinked.trajectory[:, 0], "gd": smooth.trajectory[:, 0]}
+    return KinkGeometry(lam, lr, np.linspace(-lam, lam, lines), kinked.trajectory[:, 0], smooth.trajectory[:, 0])
 
 
-def supports_at_minimum(values, x, slopes) -> dict:
+@dataclass(frozen=True)
+class Supports:
+    """Which lines through (0, f(0)) keep the epigraph of f on one side (`supports_at_minimum`)."""
+
+    slopes: np.ndarray        # (G,) the slopes tried
+    supports: np.ndarray      # (G,) the line of that slope supports the epigraph at the minimum
+    vertical: bool            # the vertical line x = 0 supports it
+
+    @property
+    def supporting(self) -> np.ndarray:
+        """The slopes whose lines support the epigraph, shape (G',)."""
+        return self.slopes[self.supports]
+
+
+def supports_at_minimum(values, x, slopes) -> Supports:
     """Which lines through (0, f(0)) keep the epigraph of f on one side, for f given on a grid `x` (with
     0 on it) by `values` (+inf outside f's domain): Appendix A.2's Proposition A.3, checked on the grid.
 
     A line of slope g supports the epigraph at the minimum when f(x) >= f(0) + g·x wherever f is finite;
-    the vertical line x = 0 supports it when f is finite on one side of 0 only. Returns "slopes" (G,),
-    "supports" (G,) and "vertical" (bool).
+    the vertical line x = 0 supports it when f is finite on one side of 0 only.
     """
     x = validation.real_array("x", x, ndim=1)
     values = np.asarray(values, dtype=float)
@@ -284,4 +511,4 @@ def supports_at_minimum(values, x, slopes) -> dict:
     f0 = values[zero[0]]
     supports = np.all(values[finite][None, :] >= f0 + slopes[:, None] * x[finite][None, :], axis=-1)
     vertical = bool(np.all(x[finite] >= 0) or np.all(x[finite] <= 0))
-    return {"slopes": slopes, "supports": supports, "vertical": vertical}
+    return Supports(slopes, supports, vertical)

@@ -40,6 +40,28 @@ class NetworkSparsity:
     swing: float              # s (nan when α and λ1 were not given)
     verdict: str
 
+    @property
+    def kind(self) -> str:
+        """The verdict in one word (`kind`)."""
+        return kind(self.overall.zeros, self.overall.band, self.swing)
+
+    def as_dict(self) -> dict:
+        """Plain lists and numbers (JSON-ready), as `ndgm.experiments` stores the report with each run;
+        `from_dict` reads it back."""
+        def row(r):
+            return {"name": r.name, "size": r.size, "zeros": r.zeros, "below": [float(b) for b in r.below], "band": r.band}
+        return {"taus": [float(t) for t in self.taus], "swing": self.swing, "verdict": self.verdict,
+                "overall": row(self.overall), "layers": [row(r) for r in self.layers]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "NetworkSparsity":
+        """The report that `as_dict` wrote."""
+        def row(r):
+            return LayerSparsity(r["name"], int(r["size"]), float(r["zeros"]), np.asarray(r["below"], dtype=float),
+                                 float(r["band"]))
+        return cls([row(r) for r in d["layers"]], row(d["overall"]), np.asarray(d["taus"], dtype=float),
+                   float(d["swing"]), d["verdict"])
+
     def markdown(self) -> str:
         """The report as a MyST table, the overall row last, percentages."""
         head = ["parameter", "weights", "exact zeros"] + [f"$\\lvert w\\rvert < {t:.0e}$" for t in self.taus]
@@ -61,12 +83,23 @@ def _row(name, w, taus, swing):
     return LayerSparsity(name, int(n), float(np.mean(w == 0.0)), below, float(band))
 
 
+def kind(zeros: float, band: float, swing: float) -> str:
+    """The verdict in one word: "sparse" (at least 1 % exact zeros), "oscillation" (fewer zeros, but at
+    least 1 % of the weights within the swing s of 0) or "not sparse"."""
+    if zeros >= 0.01:
+        return "sparse"
+    if np.isfinite(swing) and band >= 0.01:
+        return "oscillation"
+    return "not sparse"
+
+
 def verdict(zeros: float, band: float, swing: float) -> str:
     """One line: real sparsity (exact zeros), an oscillation (many weights within the swing, few zeros), or neither."""
-    if zeros >= 0.01:
+    k = kind(zeros, band, swing)
+    if k == "sparse":
         return (f"{100 * zeros:.1f} % of the weights are exactly 0: that is sparsity, which a proximal step "
                 f"(or pruning) produces and a plain subgradient step does not.")
-    if np.isfinite(swing) and band >= 0.01:
+    if k == "oscillation":
         return (f"{100 * band:.1f} % of the weights sit within the swing s = {swing:.1e} of 0 but only "
                 f"{100 * zeros:.2f} % are exactly 0: these small weights are an oscillation, not sparsity; "
                 f"prune at τ >= s or train with ndgm.proximal.")
@@ -86,7 +119,7 @@ def check_network(model, lr: float | None = None, l1: float | None = None, optim
     model : torch.nn.Module
     lr, l1 : the α and λ1 it was trained with (both or neither); they set the swing s =
         `netresults.swing(optimizer, lr, l1)` whose band |w| < s is counted
-    optimizer : {"sgd", "rmsprop", "adam"}, what it was trained with
+    optimizer : {"sgd", "rmsprop", "adam", "prox-sgd", "prox-adam"}, what it was trained with
     taus : thresholds τ > 0 for the fractions |w| < τ, shape (K,)
     include_biases : count one-dimensional parameters (biases, norm scales) too
     """

@@ -9,18 +9,22 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import paper, validation
 
-PAGES = ("relu_vs_gelu", "l1_vgg16")
+PAGES = ("relu_vs_gelu", "l1_vgg16", "what_works")
 SCALES = ("smoke", "cpu", "paper")
 """The heavy pages, and their scales from smallest to largest (`best` prefers the last one completed)."""
 
-OPTIMIZER_COLORS = {"rmsprop": "#1f77b4", "adam": "#d62728", "sgd": "#2ca02c"}
-"""Figure 3's colours: RMSProp blue, Adam red, SGD green."""
-OPTIMIZER_LABELS = {"sgd": "SGD (NDGM)", "rmsprop": "RMSProp", "adam": "Adam"}
+OPTIMIZER_COLORS = {"rmsprop": "#1f77b4", "adam": "#d62728", "sgd": "#2ca02c", "prox-sgd": "#17becf",
+                    "prox-adam": "#9467bd"}
+"""Figure 3's colours: RMSProp blue, Adam red, SGD green; the proximal versions in colours of their own."""
+OPTIMIZER_LABELS = {"sgd": "SGD (NDGM)", "rmsprop": "RMSProp", "adam": "Adam", "prox-sgd": "ProxSGD",
+                    "prox-adam": "ProxAdam"}
+OPTIMIZERS = tuple(OPTIMIZER_LABELS)
 
 TAU_GRID = np.logspace(-10, 0, 61)
 """The thresholds at which ndgm.train records the fractions of |w| < τ (same grid as train.TAU_GRID)."""
@@ -123,9 +127,11 @@ def steps_per_epoch(record: dict) -> int:
 def swing(optimizer: str, lr: float, l1: float) -> float:
     """How far one step moves a weight that the penalty alone drives: αλ1 for SGD (eq. 8's 2-cycle).
     For RMSProp and Adam, α bounds it: their step divides the gradient by its running scale (ε aside),
-    and Adam's momentum, averaging the penalty's alternating signs, moves such a weight by less."""
-    validation.choice("optimizer", optimizer, ("sgd", "rmsprop", "adam"))
-    return float(lr * l1) if optimizer == "sgd" else float(lr)
+    and Adam's momentum, averaging the penalty's alternating signs, moves such a weight by less.
+    For ProxSGD and ProxAdam it is their threshold's scale (αλ1 and α): a weight that close to 0 is
+    set to exactly 0 instead of crossing it."""
+    validation.choice("optimizer", optimizer, OPTIMIZERS)
+    return float(lr * l1) if optimizer in ("sgd", "prox-sgd") else float(lr)
 
 
 def median_abs_start(record: dict) -> float:
@@ -152,13 +158,19 @@ def predicted_below(record: dict, taus) -> np.ndarray:
     return caught * np.minimum(1.0, taus / s)
 
 
-def table2(results: dict, tau: float = paper.TABLE2_TAU) -> list[dict]:
-    """Table 2 beside the paper's: per optimizer and λ1, the percentage of weights with |w| < τ at the
-    end (ours, measured at τ on the recorded grid), the paper's, the swing s and the prediction."""
+def tau_index(tau: float) -> int:
+    """The position of `tau` in TAU_GRID, the thresholds the training loop records (others are an error)."""
     tau = float(validation.in_range("tau", tau, low=TAU_GRID[0], high=TAU_GRID[-1], high_open=False))
     k = int(np.argmin(np.abs(np.log10(TAU_GRID) - np.log10(tau))))
     if not np.isclose(TAU_GRID[k], tau, rtol=1e-9):
         raise ValueError(f"tau must be one of the recorded thresholds (ndgm.netresults.TAU_GRID); got {tau!r}")
+    return k
+
+
+def table2(results: dict, tau: float = paper.TABLE2_TAU) -> list[dict]:
+    """Table 2 beside the paper's: per optimizer and λ1, the percentage of weights with |w| < τ at the
+    end (ours, measured at τ on the recorded grid), the paper's, the swing s and the prediction."""
+    k = tau_index(tau)
     rows = []
     for rec in sorted(_records(results), key=lambda r: (r["config"]["l1"], r["config"]["optimizer"])):
         cfg, hist = rec["config"], rec["history"]
@@ -208,3 +220,85 @@ def figure3_claims(results: dict) -> dict:
                   "holds": bool(final[(o, lams[-1])] > final[(o, lams[0])])}
               for o in sorted({o for o, _ in final})}
     return {"lams": lams, "spread": spread, "larger_l1": larger}
+
+
+@dataclass(frozen=True)
+class L1Sweep:
+    """One optimizer's final weights against λ1 (the page "What works instead"), each array shape (K,),
+    λ1 ascending."""
+
+    optimizer: str
+    lam1: np.ndarray
+    zeros: np.ndarray         # fraction of weights exactly 0
+    below: np.ndarray         # fraction with |w| < τ (Table 2's τ)
+    l1_norm: np.ndarray       # ‖w‖₁
+    val_acc: np.ndarray       # validation accuracy
+
+    def trend(self, metric: str) -> str:
+        """How `metric` ("zeros", "below", "l1_norm", "val_acc") moves as λ1 grows: "grows" (never
+        falls and ends higher), "shrinks" (never rises and ends lower), "flat" (no change) or "not
+        monotone"."""
+        v = getattr(self, validation.choice("metric", metric, ("zeros", "below", "l1_norm", "val_acc")))
+        d = np.diff(v)
+        if np.all(d == 0):
+            return "flat"
+        if np.all(d >= 0):
+            return "grows"
+        if np.all(d <= 0):
+            return "shrinks"
+        return "not monotone"
+
+    def expected(self) -> bool:
+        """What a user of an L1 penalty expects: exact zeros grow with λ1 and the L1 norm shrinks."""
+        return self.trend("zeros") == "grows" and self.trend("l1_norm") == "shrinks"
+
+
+def l1_sweeps(results: dict, tau: float = paper.TABLE2_TAU) -> dict:
+    """Per optimizer of a page's runs, its `L1Sweep` over the runs' λ1 (final epoch of each run)."""
+    k = tau_index(tau)
+    out = {}
+    for opt in [o for o in OPTIMIZERS if _runs(results, optimizer=o)]:
+        recs = sorted(_runs(results, optimizer=opt), key=lambda r: r["config"]["l1"])
+        hist = [r["history"] for r in recs]
+        out[opt] = L1Sweep(opt, np.array([r["config"]["l1"] for r in recs]), np.array([h["zeros"][-1] for h in hist]),
+                           np.array([h["small_by_tau"][k] for h in hist]), np.array([h["l1"][-1] for h in hist]),
+                           np.array([h["val_acc"][-1] for h in hist]))
+    return out
+
+
+def sweeps_markdown(sweeps: dict) -> str:
+    """`l1_sweeps` as a MyST table: one row per optimizer and λ1, with the trend of each column."""
+    lines = ["| optimizer | $\\lambda_1$ | exact zeros | $\\lvert w\\rvert < 10^{-5}$ | $\\lVert w\\rVert_1$ | accuracy |",
+             "|---|---|---|---|---|---|"]
+    for sw in sweeps.values():
+        for i, lam in enumerate(sw.lam1):
+            lines.append(f"| {OPTIMIZER_LABELS[sw.optimizer]} | {lam:g} | {100 * sw.zeros[i]:.3g} % | "
+                         f"{100 * sw.below[i]:.2f} % | {sw.l1_norm[i]:.4g} | {sw.val_acc[i]:.3f} |")
+        lines.append(f"| *as λ1 grows* | | *{sw.trend('zeros')}* | *{sw.trend('below')}* | *{sw.trend('l1_norm')}* | "
+                     f"*{sw.trend('val_acc')}* |")
+    return "\n".join(lines)
+
+
+def sparsity_reports(results: dict) -> list:
+    """The `ndgm.netcheck` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity), sorted
+    by optimizer (in OPTIMIZERS order) and λ1; runs without a stored report are left out."""
+    from .netcheck import NetworkSparsity
+
+    recs = [r for r in _records(results) if "sparsity" in r]
+    recs.sort(key=lambda r: (OPTIMIZERS.index(r["config"]["optimizer"]), r["config"]["l1"]))
+    return [(r["config"]["optimizer"], r["config"]["l1"], NetworkSparsity.from_dict(r["sparsity"])) for r in recs]
+
+
+def reports_markdown(reports: list, tau: float = paper.TABLE2_TAU) -> str:
+    """The overall rows of `sparsity_reports` as one MyST table: exact zeros, |w| < τ, the band |w| < s and
+    the verdict in one word (`ndgm.netcheck.kind`)."""
+    lines = ["| optimizer | $\\lambda_1$ | exact zeros | $\\lvert w\\rvert < 10^{-5}$ | swing $s$ | "
+             "$\\lvert w\\rvert < s$ | verdict |", "|---|---|---|---|---|---|---|"]
+    for opt, lam, rep in reports:
+        at = np.flatnonzero(np.isclose(rep.taus, tau, rtol=1e-9))
+        if at.size == 0:
+            raise ValueError(f"tau must be one of the report's thresholds {rep.taus.tolist()}; got {tau!r}")
+        k = int(at[0])
+        lines.append(f"| {OPTIMIZER_LABELS[opt]} | {lam:g} | {100 * rep.overall.zeros:.2f} % | "
+                     f"{100 * rep.overall.below[k]:.2f} % | {rep.swing:.1e} | {100 * rep.overall.band:.2f} % | {rep.kind} |")
+    return "\n".join(lines)

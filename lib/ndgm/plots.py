@@ -15,6 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from . import paper
+from .grids import nearest
+
 COLORS = {"constant": "#1f77b4", "diminishing": "#d62728", "reducing": "#2ca02c",
           "gd": "#1f77b4", "momentum": "#ff7f0e", "rmsprop": "#2ca02c", "adam": "#d62728", "prox": "#9467bd"}
 
@@ -40,11 +43,11 @@ def _shown(values):
         return np.where(np.abs(v) <= SHOWN, v, np.nan)
 
 
-def step_size_regimes(runs: dict, schedules: dict, alpha: float):
+def step_size_regimes(runs: dict, schedules: dict, lr: float):
     """Section 2: |x_t| under NDGM on |x| for each step-size regime (left) and the step sizes α_t (right).
 
     `runs` maps a regime name to a `Run` that recorded "l1" at every step; `schedules` maps it to the
-    multipliers of α that the run used.
+    multipliers of the step size α = `lr` that the run used.
     """
     fig, (left, right) = _axes(ncols=2)
     for name, res in runs.items():
@@ -52,14 +55,14 @@ def step_size_regimes(runs: dict, schedules: dict, alpha: float):
         # the iterates jump across the kink every step: draw them faintly, and their two-step envelope
         left.semilogy(res.steps, x, color=COLORS.get(name), lw=0.5, alpha=0.3)
         left.semilogy(res.steps[1:], np.maximum(x[:-1], x[1:]), color=COLORS.get(name), lw=1.5, label=name)
-        right.semilogy(np.arange(len(schedules[name])), alpha * schedules[name], color=COLORS.get(name), label=name)
+        right.semilogy(np.arange(len(schedules[name])), lr * schedules[name], color=COLORS.get(name), label=name)
     left.set(xlabel="iteration t", ylabel=r"$|x_t|$ and $\max(|x_t|, |x_{t-1}|)$", title=r"NDGM on $f(x) = |x|$")
     right.set(xlabel="iteration t", ylabel=r"$\alpha_t$", title="step size")
     left.legend(frameon=False)
     return fig
 
 
-# ----- Section 4 and Appendix B: the LASSO paradox and the optimizer variants (ndgm.lasso) -----
+# ----- Section 4 and Appendix B: the LASSO paradox (ndgm.lasso) and the optimizer variants (ndgm.variants) -----
 
 COLORS.update({"momentum-paper": "#8c564b", "rmsprop-paper": "#17becf", "exact": "#000000"})
 
@@ -77,7 +80,7 @@ def lasso_2d(example):
         ax.axvline(example.switch, color="0.5", ls="--", lw=1)
         ax.set_yscale("symlog", linthresh=1e-3)
         ax.set(xlabel="iteration t", ylabel=r"$\beta_t[0] = \beta_t[1]$", title=rf"$\lambda_1 = {lam:g}$")
-        ax.text(example.switch, ax.get_ylim()[1], rf" $\alpha$: {example.alpha:g} $\to$ {example.reduced_alpha:g}",
+        ax.text(example.switch, ax.get_ylim()[1], rf" $\alpha$: {example.lr:g} $\to$ {example.reduced_lr:g}",
                 va="top", fontsize=8, color="0.3")
     return fig
 
@@ -127,11 +130,12 @@ def b2_search(search):
         ax.plot(search.steps[1:], l1[1:, i, a], color=color, lw=0.6, alpha=0.35)
         ax.plot(search.steps[1:], np.median(l1[1:, i, a], axis=-1), color=color, lw=2,
                 label=rf"$\lambda_1 = {search.lam1[i]:g}$ (median over {search.seeds.size} seeds)")
-    for target in (1.62, 25.4):
+    for target in paper.B2_L1:
         ax.axhline(target, color="0.3", ls="--", lw=1)
     ax.axvline(best["steps"], color="0.5", ls=":", lw=1)
+    small, large = paper.B2_L1
     ax.set(yscale="log", xlabel="iteration t", ylabel=r"$\|\beta_t\|_1$",
-           title=rf"NDGM on (15), $\alpha = {best['lr']:g}$; dashed: the paper's 1.62 and 25.4")
+           title=rf"NDGM on (15), $\alpha = {best['lr']:g}$; dashed: the paper's {small:g} and {large:g}")
     ax.legend(frameon=False, fontsize=8)
     return fig
 
@@ -167,7 +171,7 @@ def figure5(curves, lam1, end: int, seed_index: int = 0, window: int = 100):
     fig, axes = _axes(ncols=len(lam1))
     t = np.arange(end - window + 1, end + 1)
     for ax, lam in zip(axes, lam1):
-        i = int(np.argmin(np.abs(np.log(curves.lam1 / lam))))
+        i = nearest(curves.lam1, lam, log=True)
         for name, loss in curves.loss.items():
             ax.plot(t, loss[t, i, seed_index], color=COLORS.get(name), lw=1, label=name)
         ax.set(yscale="log", xlabel="iteration t", ylabel=r"loss $\lambda_1\|\beta_t\|_1$",
@@ -191,31 +195,32 @@ def figure5_order(order, ends, lam1):
 
 # ----- Section 3 (book/convergence.md) -----
 
-def capture(relu: dict, softplus: dict, alpha: float):
-    """Figure 1: L2(β_k) − f* (left) and ‖β_k‖∞ (right) at step size `alpha`, ReLU (eq. 3) and its softplus twin.
+def capture(relu, softplus, lr: float):
+    """Figure 1: L2(β_k) − f* (left) and ‖β_k‖∞ (right) at the step size α of `lr` (the nearest on the
+    results' grid), ReLU (eq. 3) and its softplus twin.
 
-    `relu` and `softplus` are `ndgm.convergence.capture_curves` results whose "alpha" contains `alpha`.
+    `relu` and `softplus` are `ndgm.convergence.CaptureCurves` (from `capture_curves`).
     """
     fig, (left, right) = _axes(ncols=2)
     for name, cur, style, color in (("ReLU (NDGM)", relu, "-", COLORS["gd"]),
                                     ("softplus (GD)", softplus, "--", COLORS["rmsprop"])):
-        i = int(np.argmin(np.abs(cur["alpha"] - alpha)))
-        left.semilogy(cur["step"], _shown(cur["loss"][i] - cur["minimum"]), style, color=color, label=name)
-        right.plot(cur["step"], _shown(cur["linf"][i]), style, color=color, label=name)
+        i = nearest(cur.lr, lr, log=True)
+        left.semilogy(cur.step, _shown(cur.gap[i]), style, color=color, label=name)
+        right.plot(cur.step, _shown(cur.linf[i]), style, color=color, label=name)
     right.axhline(1.0, color="k", lw=0.8, ls=":")
     for ax in (left, right):
-        ax.set(xscale="symlog", xlim=(0, relu["step"][-1]))
+        ax.set(xscale="symlog", xlim=(0, relu.step[-1]))
         ax.set_xscale("symlog", linthresh=10)
-    left.set(xlabel="iteration k", ylabel=r"$L_2(\beta_k) - L_2^*$", title=rf"loss, $\alpha = {alpha:g}$")
+    left.set(xlabel="iteration k", ylabel=r"$L_2(\beta_k) - L_2^*$", title=rf"loss, $\alpha = {lr:g}$")
     right.set(xlabel="iteration k", ylabel=r"$\|\beta_k\|_\infty$", title=r"$\|\beta_k\|_\infty$ leaves the unit ball")
     right.legend(frameon=False)
     return fig
 
 
-def capture_window(relu: dict, softplus: dict, chosen: float):
+def capture_window(relu, softplus, chosen: float):
     """The α scan behind Figure 1: fraction of seeds whose loss never rose, and whose ‖β_k‖∞ passed 1.
 
-    `relu` and `softplus` are `ndgm.convergence.capture_scan` results; `chosen` is marked.
+    `relu` and `softplus` are `ndgm.convergence.CaptureScan` (from `capture_scan`); the step size `chosen` is marked.
     """
     fig, (ax,) = _axes(width=7.0)
     # ReLU: wide solid lines with filled markers underneath; softplus: its own colours, thin dashed lines
@@ -224,30 +229,29 @@ def capture_window(relu: dict, softplus: dict, chosen: float):
                                        (COLORS["gd"], COLORS["adam"])),
                                       ("softplus", softplus, dict(ls="--", lw=1.2, zorder=3, ms=5, mfc="none"),
                                        (COLORS["momentum"], COLORS["rmsprop"]))):
-        ax.plot(scan["alpha"], scan["monotone"].mean(0), marker="o", color=colors[0],
+        ax.plot(scan.lr, scan.monotone_fraction, marker="o", color=colors[0],
                 label=f"{name}: loss never increases", **style)
-        ax.plot(scan["alpha"], scan["escapes"].mean(0), marker="s", color=colors[1],
+        ax.plot(scan.lr, scan.escape_fraction, marker="s", color=colors[1],
                 label=rf"{name}: $\|\beta_k\|_\infty > 1$ at some k", **style)
     ax.axvline(chosen, color="k", lw=0.8, ls=":")
     ax.set(xscale="log", ylim=(-0.05, 1.05), xlabel=r"step size $\alpha$", ylabel="fraction of seeds",
-           title=f"the α scan over {relu['seed'].size} seeds (dotted: α = {chosen:g})")
+           title=f"the α scan over {relu.seed.size} seeds (dotted: α = {chosen:g})")
     ax.legend(frameon=False, fontsize=8)
     return fig
 
 
-def rates(result: dict):
-    """Steps to reach f − f* <= ε (log-log), fitted slopes beside the theory's (`ndgm.convergence.rates`)."""
+def rates(result):
+    """Steps to reach f − f* <= ε (log-log), fitted slopes beside the theory's (`ndgm.convergence.Rates`)."""
     fig, (ax,) = _axes(width=7.0, height=4.2)
     styles = {"smooth worst": ("gd", "o", "-"), "smooth easy": ("gd", "o", ":"),
               "nonsmooth worst": ("adam", "s", "-"), "nonsmooth easy": ("adam", "s", ":")}
-    for name, steps in result["steps"].items():
+    for name, steps in result.steps.items():
         color, marker, ls = styles[name]
-        eps = result["eps_smooth"] if name.startswith("smooth") else result["eps_nonsmooth"]
-        ax.loglog(eps, steps, ls, marker=marker, ms=4, color=COLORS[color],
-                  label=f"{name}: slope {result['slope'][name]:.2f} (worst case {result['theory'][name]:.0f})")
-    ax.loglog(result["eps_smooth"], result["bound"]["smooth"], color=COLORS["gd"], lw=0.8, alpha=0.5,
+        ax.loglog(result.eps(name), steps, ls, marker=marker, ms=4, color=COLORS[color],
+                  label=f"{name}: slope {result.slope[name]:.2f} (worst case {result.theory[name]:.0f})")
+    ax.loglog(result.eps_smooth, result.bound["smooth"], color=COLORS["gd"], lw=0.8, alpha=0.5,
               label=r"GD bound $LR^2/(2\varepsilon)$")
-    ax.loglog(result["eps_nonsmooth"], result["bound"]["nonsmooth"], color=COLORS["adam"], lw=0.8, alpha=0.5,
+    ax.loglog(result.eps_nonsmooth, result.bound["nonsmooth"], color=COLORS["adam"], lw=0.8, alpha=0.5,
               label=r"subgradient bound $(RG/\varepsilon)^2$")
     ax.invert_xaxis()
     ax.set(xlabel=r"accuracy $\varepsilon$", ylabel=r"steps until $f - f^* \leq \varepsilon$",
@@ -257,75 +261,75 @@ def rates(result: dict):
     return fig
 
 
-def kink_quotient(dq: dict):
-    """(g(h) − g(−h))/(2h) against h for ReLU's derivative and softplus's (`ndgm.convergence.difference_quotients`)."""
+def kink_quotient(dq):
+    """(g(h) − g(−h))/(2h) against h for ReLU's derivative and softplus's (`ndgm.convergence.DifferenceQuotients`)."""
     fig, (ax,) = _axes()
-    ax.loglog(dq["h"], dq["relu"], color=COLORS["gd"], label="ReLU: 1/(2h)")
-    ax.loglog(dq["h"], dq["softplus"], "--", color=COLORS["rmsprop"], label="softplus: tends to 1/4")
+    ax.loglog(dq.h, dq.relu, color=COLORS["gd"], label="ReLU: 1/(2h)")
+    ax.loglog(dq.h, dq.softplus, "--", color=COLORS["rmsprop"], label="softplus: tends to 1/4")
     ax.invert_xaxis()
     ax.set(xlabel="h", ylabel=r"$(g(h) - g(-h))/(2h)$", title="the gradient's difference quotient at 0")
     ax.legend(frameon=False)
     return fig
 
 
-def epigraph(geom: dict):
+def epigraph(geom):
     """Appendix A.2: the epigraph of λ|x| with its supporting lines at the minimum (left), and fixed-α
-    steps on λ|x| against the same steps on (λ/2)x² (right); `geom` from `ndgm.convergence.kink_geometry`.
+    steps on λ|x| against the same steps on (λ/2)x² (right); `geom` is an `ndgm.convergence.KinkGeometry`.
     """
     fig, (left, right) = _axes(ncols=2)
-    lam = geom["lam"]
+    lam = geom.lam
     x = np.linspace(-1.2, 1.2, 241)
     left.fill_between(x, lam * np.abs(x), 1.3 * lam, color=COLORS["gd"], alpha=0.15, label="epigraph")
     left.plot(x, lam * np.abs(x), color=COLORS["gd"])
-    for g in geom["slopes"]:
+    for g in geom.slopes:
         left.plot(x, g * x, color="0.4", lw=0.7, alpha=0.8)
     left.plot([], [], color="0.4", lw=0.7, label=r"$w = g x$, $g \in \partial f(0) = [-\lambda, \lambda]$")
     left.set(ylim=(-0.6 * lam, 1.3 * lam), xlabel="x", ylabel="w", title=r"supporting lines of $f(x) = \lambda|x|$ at 0")
     left.legend(frameon=False, fontsize=8, loc="lower right")
-    k = np.arange(len(geom["ndgm"]))
-    right.plot(k, _shown(geom["ndgm"]), marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
-    right.plot(k, _shown(geom["gd"]), marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
+    k = np.arange(len(geom.ndgm))
+    right.plot(k, _shown(geom.ndgm), marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
+    right.plot(k, _shown(geom.gd), marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
     right.axhline(0.0, color="k", lw=0.8, ls=":")
-    right.set(xlabel="iteration k", ylabel=r"$x_k$", title=rf"same step $\alpha = {geom['alpha']:g}$")
+    right.set(xlabel="iteration k", ylabel=r"$x_k$", title=rf"same step $\alpha = {geom.lr:g}$")
     right.legend(frameon=False)
     return fig
 
 
 # ----- Section 5 (book/edge_of_stability.md) -----
 
-def edge_of_stability(curves: dict, shown=(0.1, 10.0)):
-    """Figure 4: GD on the Huber loss (10) at each step size in `shown` (one panel each), and on the
-    quadratic with the same data (last panel, log scale), which blows up once α > 2/η; `curves` from
-    `ndgm.stability.edge_curves`.
+def edge_of_stability(curves, shown=paper.FIGURE4_LR):
+    """Figure 4: GD on the Huber loss (10) at each step size in `shown` (one panel each, the nearest on
+    the grid), and on the quadratic with the same data (last panel, log scale), which blows up once
+    α > 2/η; `curves` is an `ndgm.stability.EdgeCurves`.
     """
     fig, axes = _axes(ncols=len(shown) + 1, width=3.6)
-    quad = _shown(curves["quadratic"])        # its blow-up leaves the chart at SHOWN
+    quad = _shown(curves.quadratic)        # its blow-up leaves the chart at SHOWN
     for ax, a, color in zip(axes, shown, (COLORS["gd"], COLORS["adam"], COLORS["rmsprop"], COLORS["prox"])):
-        i = int(np.argmin(np.abs(curves["alpha"] - a)))
-        ax.plot(curves["step"], _shown(curves["huber"][i]), color=color, lw=0.8)
-        ax.set(xlabel="iteration k", ylabel=r"$L_7(\beta_k)$", title=rf"Huber (10), $\alpha = {curves['alpha'][i]:g}$")
-        axes[-1].semilogy(curves["step"], quad[i], color=color, lw=0.8, label=rf"$\alpha = {curves['alpha'][i]:g}$")
+        i = nearest(curves.lr, a, log=True)
+        ax.plot(curves.step, _shown(curves.huber[i]), color=color, lw=0.8)
+        ax.set(xlabel="iteration k", ylabel=r"$L_7(\beta_k)$", title=rf"Huber (10), $\alpha = {curves.lr[i]:g}$")
+        axes[-1].semilogy(curves.step, quad[i], color=color, lw=0.8, label=rf"$\alpha = {curves.lr[i]:g}$")
     axes[-1].set(ylim=(1e-35, SHOWN), xlabel="iteration k", ylabel="least-squares loss",
-                 title=rf"quadratic, $2/\eta = {curves['edge']:.3f}$")
+                 title=rf"quadratic, $2/\eta = {curves.edge:.3f}$")
     axes[-1].legend(frameon=False)
     return fig
 
 
-def stability_sweep(curves: dict):
-    """Across α: the largest loss of the second half of each run, Huber against the quadratic, with
-    2/η marked and the D.1 bound αL² drawn; `curves` from `ndgm.stability.edge_curves`.
+def stability_sweep(curves):
+    """Across α: the largest loss of the second half of each run, Huber against the quadratic (a diverged
+    run, whose `tail_max` is inf, is left out and marked), with 2/η marked and the D.1 bound αL² drawn;
+    `curves` is an `ndgm.stability.EdgeCurves`.
     """
     fig, (ax,) = _axes(width=7.0, height=4.0)
-    tail = curves["step"].size // 2
-    quad = np.where(curves["quadratic_diverged"], np.nan, np.max(curves["quadratic"][:, tail:], axis=-1))
-    ax.loglog(curves["alpha"], curves["huber_tail_max"], marker="o", ms=3, color=COLORS["gd"],
+    ax.loglog(curves.lr, _shown(curves.huber_tail_max), marker="o", ms=3, color=COLORS["gd"],
               label=r"Huber: $\max_{k > T/2} f(\beta_k) - f^*$")
-    ax.loglog(curves["alpha"], curves["huber_best"], marker=".", ms=3, ls=":", color=COLORS["gd"],
+    ax.loglog(curves.lr, _shown(curves.huber_best), marker=".", ms=3, ls=":", color=COLORS["gd"],
               label=r"Huber: $\min_k f(\beta_k) - f^*$")
-    ax.loglog(curves["alpha"], quad, marker="s", ms=3, color=COLORS["adam"], label="quadratic (until it diverges)")
-    ax.loglog(curves["alpha"], curves["bound"], color="k", lw=1.0, label=r"D.1 bound $\alpha L^2$")
-    ax.axvline(curves["edge"], color=COLORS["adam"], ls="--", lw=1.0, label=rf"$2/\eta = {curves['edge']:.3f}$")
-    div = curves["alpha"][curves["quadratic_diverged"]]
+    ax.loglog(curves.lr, _shown(curves.quadratic_tail_max), marker="s", ms=3, color=COLORS["adam"],
+              label="quadratic (until it diverges)")
+    ax.loglog(curves.lr, curves.bound, color="k", lw=1.0, label=r"D.1 bound $\alpha L^2$")
+    ax.axvline(curves.edge, color=COLORS["adam"], ls="--", lw=1.0, label=rf"$2/\eta = {curves.edge:.3f}$")
+    div = curves.lr[curves.quadratic_diverged]
     ax.plot(div, np.full(div.shape, 1e3), "x", color=COLORS["adam"], label="quadratic diverged")
     ax.set(ylim=(1e-8, 1e4), xlabel=r"step size $\alpha$", ylabel=r"loss above $f^* = 0$", title="Huber stays bounded at every α")
     # below the axes: inside, it sat beside the Huber curves
@@ -333,14 +337,14 @@ def stability_sweep(curves: dict):
     return fig
 
 
-def toy_lasso_stability(toy: dict):
+def toy_lasso_stability(toy):
     """NDGM on the toy LASSO (7): the largest ‖β_k‖∞ of each run against α, with max(‖β_0‖∞, αλ1);
-    `toy` from `ndgm.stability.toy_lasso_curves`.
+    `toy` is an `ndgm.stability.ToyLassoCurves`.
     """
     fig, (ax,) = _axes(width=6.0)
-    ax.loglog(toy["alpha"], toy["linf"].max(axis=-1).max(axis=-1), marker="o", ms=4, color=COLORS["gd"],
+    ax.loglog(toy.lr, toy.max_linf.max(axis=-1), marker="o", ms=4, color=COLORS["gd"],
               label=r"$\max_k \|\beta_k\|_\infty$ (worst seed)")
-    ax.loglog(toy["alpha"], toy["bound"].max(axis=-1), color="k", lw=0.8, ls="--",
+    ax.loglog(toy.lr, toy.bound.max(axis=-1), color="k", lw=0.8, ls="--",
               label=r"$\max(\|\beta_0\|_\infty, \alpha\lambda_1)$")
     ax.set(xlabel=r"step size $\alpha$", ylabel=r"$\|\beta\|_\infty$", title="toy LASSO (7): bounded at every α")
     ax.legend(frameon=False)
@@ -628,7 +632,7 @@ def pruning_threshold(grid, lr: float = 0.01):
     one panel per problem (eq. 7 and eq. 15)."""
     from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
 
-    j = int(np.nanargmin(np.abs(np.log(np.asarray(grid.lr, dtype=float) / lr))))
+    j = nearest(grid.lr, lr, log=True)
     fig, axes = _axes(ncols=len(PRUNING_PROBLEMS))
     tau = _shown(grid.tau)
     for i, (ax, name) in enumerate(zip(axes, PRUNING_PROBLEMS)):
@@ -638,6 +642,36 @@ def pruning_threshold(grid, lr: float = 0.01):
         ax.set(xscale="log", xlabel=r"$\tau$", ylabel=r"fraction of $|\beta_T| < \tau$", ylim=(-0.02, 1.02),
                xlim=_rounded_limits(tau, "log"),
                title=f"{PRUNING_LABELS[name]}, α = {grid.lr[j]:g} (dashed: predicted)")
+        ax.title.set_fontsize(9)
+    axes[0].legend(frameon=False, fontsize=7)
+    return fig
+
+
+def network_sweeps(sweeps: dict):
+    """Page "What works instead", on Figure 3's network: exact zeros, the fraction of |w| < 10⁻⁵, ‖w‖₁ and
+    the validation accuracy at the end of training against λ1, one line per optimizer of
+    `ndgm.netresults.l1_sweeps` (the proximal versions dashed)."""
+    from . import netresults
+
+    fig, axes = _axes(ncols=4, width=3.6, height=3.3)
+    for opt, sw in sweeps.items():
+        style = dict(color=netresults.OPTIMIZER_COLORS[opt], marker="o", ms=3, lw=1.2,
+                     ls="--" if opt.startswith("prox") else "-", label=netresults.OPTIMIZER_LABELS[opt])
+        axes[0].plot(sw.lam1, _shown(sw.zeros), **style)
+        axes[1].plot(sw.lam1, _shown(sw.below), **style)
+        with np.errstate(invalid="ignore"):
+            norm = _shown(sw.l1_norm)
+            axes[2].plot(sw.lam1, np.where(norm > 0, norm, np.nan), **style)
+        axes[3].plot(sw.lam1, _shown(sw.val_acc), **style)
+    norms = np.concatenate([_shown(sw.l1_norm) for sw in sweeps.values()])
+    axes[0].set(ylabel="fraction exactly 0", title="exact zeros", ylim=(-0.02, 1.02))
+    axes[1].set(ylabel=r"fraction of $|w| < 10^{-5}$", title=r"below $10^{-5}$", ylim=(-0.02, 1.02))
+    axes[2].set(yscale="log", ylabel=r"$\|w\|_1$", title=r"$\|w\|_1$ at the end (0 not drawn)",
+                ylim=_rounded_limits(norms[norms > 0], "log"))
+    axes[3].set(ylabel="validation accuracy", title="accuracy", ylim=(-0.02, 1.02))
+    lams = np.concatenate([sw.lam1 for sw in sweeps.values()])
+    for ax in axes:
+        ax.set(xscale="log", xlabel=r"$\lambda_1$", xlim=(lams.min() / 1.5, lams.max() * 1.5))
         ax.title.set_fontsize(9)
     axes[0].legend(frameon=False, fontsize=7)
     return fig

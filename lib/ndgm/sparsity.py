@@ -7,7 +7,7 @@
   iterations it needs to bring that gap below a target.
 - `pruning_grid`: NDGM on (7) and (15) over τ x α x λ1, the measured fraction of |β_T| < τ beside the
   one that the swing αλ1 of eq. (8) predicts (`ndgm.netresults.predicted_below`, the same prediction the
-  network pages use); `ndgm.explorer.pruning_explorer` shows it in the static book and `pruning_widget`
+  network pages use); `ndgm.figure_explorers.pruning_explorer` shows it in the static book and `pruning_widget`
   in a kernel.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import lasso, losses, netresults, optim, problems, validation
+from .grids import nearest
 
 METHODS = ("ndgm", "ndgm-rounded", "ista", "fista", "cd")
 METHOD_LABELS = {"ndgm": "NDGM (GD)", "ndgm-rounded": "NDGM, then |β| < αλ₁ set to 0", "ista": "ISTA (proximal)",
@@ -36,7 +37,7 @@ def _fista(loss, beta0, lr, steps, restart=True):
     y, t = x.copy(), np.ones(x.shape[:-1] + (1,))
     yield x
     for _ in range(steps):
-        new = optim.soft_threshold(y - lr * loss._smooth_grad(y), lr * loss._l1)
+        new = optim.soft_threshold(y - lr * loss.smooth_grad(y, check=False), lr * loss.l1_weight)
         t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
         ahead = new + ((t - 1.0) / t_new) * (new - x)
         if restart:
@@ -52,7 +53,7 @@ def _rule_path(loss, rule, beta0, steps):
     state = rule.init(beta)
     yield beta
     for _ in range(steps):
-        beta, state = rule.step(loss, beta, state, rule._lr)
+        beta, state = rule.step(loss, beta, state, rule.base_lr)
         yield beta
 
 
@@ -129,7 +130,7 @@ def compare_methods(lam1=np.logspace(-3, 1, 13), seed: int = 0, steps: int = 500
     def measure(path_iter):
         gaps, last = [], None
         for beta in path_iter:
-            gaps.append(loss._value(beta) - best[:, None])
+            gaps.append(loss.value(beta, check=False) - best[:, None])
             last = beta
         return np.array(gaps)[..., 0], last[:, 0]
 
@@ -141,7 +142,7 @@ def compare_methods(lam1=np.logspace(-3, 1, 13), seed: int = 0, steps: int = 500
         paths["ista"], finals["ista"] = measure(_rule_path(loss, optim.make("prox", lr), prob.beta0, steps))
         paths["fista"], finals["fista"] = measure(_fista(loss, prob.beta0, lr, steps))
     cd = np.stack([_cd_path(prob.Z, prob.y, float(lam), prob.beta0, cd_epochs) for lam in lam1], axis=1)
-    paths["cd"] = (loss._value(cd[:, :, None]) - best[:, None])[..., 0]
+    paths["cd"] = (loss.value(cd[:, :, None], check=False) - best[:, None])[..., 0]
     finals["cd"] = cd[-1]
 
     def first_below(gaps):
@@ -229,9 +230,9 @@ def pruning_grid(tau=np.logspace(-6, 0, 13), lr=(0.001, 0.003, 0.01, 0.03), lam1
         a = np.abs(last)                                                       # (A, L, P)
         measured[i] = np.mean(a[..., None] < tau, axis=-2)
         zeros[i] = np.mean(last == 0.0, axis=-1)
-        for j, alpha in enumerate(lr):
+        for j, rate in enumerate(lr):
             for k, lam in enumerate(lam1):
-                predicted[i, j, k] = predicted_fraction(beta0, alpha, lam, steps, tau)
+                predicted[i, j, k] = predicted_fraction(beta0, rate, lam, steps, tau)
     return PruningGrid(tau, lr, lam1, steps, measured, predicted, zeros)
 
 
@@ -262,7 +263,7 @@ def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, probl
         g = pruning_grid(tau=np.unique(np.append(taus, v["tau"])), lr=[v["lr"]], lam1=[v["lam1"]], steps=steps)
         i = PRUNING_PROBLEMS.index(v["problem"])
         t = g.tau
-        k = int(np.argmin(np.abs(t - v["tau"])))
+        k = nearest(t, v["tau"], log=True)
         with out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)

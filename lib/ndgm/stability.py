@@ -7,12 +7,18 @@ f(x_k) − f* within a multiple of αL². Here, for whole grids of α at once: t
 the runs, and the toy LASSO (7); where the late Huber iterates sit (on its linear branch, which bears
 on the counterexample to Ma et al. 2022), and the argument that bounds every iterate once the
 hypotheses of Proposition 5.1 are made explicit.
+
+Each result is a frozen dataclass (`HuberConstants`, `HuberSmoothness`, `EdgeCurves`, `ToyLassoCurves`,
+`UnboundedRuns`, `HuberResiduals`, `D1Argument`) that carries its derived quantities as properties.
+The step size α of the paper is the parameter `lr`, as in `ndgm.run` and `ndgm.optim`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from . import losses, optim, problems, run, validation
+from . import grids, losses, optim, problems, run, validation
 
 BLOWUP = 1e6
 """A run has diverged when its loss ends non-finite or above BLOWUP times where it started."""
@@ -24,7 +30,38 @@ def _diverged(curves):
     return ~np.isfinite(last) | (last > BLOWUP * curves[..., 0])
 
 
-def huber_constants(seed: int = 0) -> dict:
+def tail_max(curves, fstar: float = 0.0) -> np.ndarray:
+    """max_{k >= T/2} f(β_k) − f* per run of `curves` (A, T+1): the level a run keeps once its start is
+    forgotten (the quantity Appendix D.1 bounds by αL²), shape (A,).
+
+    A run that diverged (its loss ends non-finite or BLOWUP times above its start) gets +inf: its loss
+    grows without bound, so no finite maximum describes it, even where the recorded values are still
+    finite (a run that ends 10^6 times above its start). Figures leave such values out; tables and
+    explorers show them as diverged.
+    """
+    curves = np.asarray(curves, dtype=float)
+    tail = curves[..., (curves.shape[-1] - 1) // 2:]
+    with np.errstate(invalid="ignore"):
+        return np.where(_diverged(curves), np.inf, np.max(tail, axis=-1) - fstar)
+
+
+@dataclass(frozen=True)
+class HuberConstants:
+    """f*, L and η of the Huber problem (10) (`huber_constants`)."""
+
+    fstar: float              # f* = 0
+    residual: float           # max|Zβ − y| at the least-norm β = Z⁺y (0 up to rounding)
+    lipschitz_low: float      # a lower estimate of L (eq. 6): ‖Zᵀu‖/N at the best sign vector found
+    lipschitz_high: float     # σ_max(Z)/√N = √η, an upper bound on L
+    eta: float                # top eigenvalue of ZᵀZ/N: the quadratic's Hessian
+
+    @property
+    def edge(self) -> float:
+        """2/η, the largest step at which GD on the quadratic does not diverge."""
+        return 2.0 / self.eta
+
+
+def huber_constants(seed: int = 0) -> HuberConstants:
     """f*, L and η for the Huber problem (10) drawn with `seed`, and how each is obtained.
 
     - f* = 0: with N = 50 < P = 200 rows, Z has full row rank, so the least-norm β = Z⁺y fits y exactly
@@ -50,12 +87,19 @@ def huber_constants(seed: int = 0) -> dict:
             break
         u[i] = -u[i]
     eta = losses.LeastSquares(p.Z, p.y).sharpness()
-    return {"fstar": 0.0, "residual": float(np.max(np.abs(p.Z @ beta - p.y))),
-            "lipschitz_low": float(np.linalg.norm(p.Z.T @ u) / n), "lipschitz_high": float(S[0] / np.sqrt(n)),
-            "eta": float(eta), "edge": 2.0 / float(eta)}
+    return HuberConstants(0.0, float(np.max(np.abs(p.Z @ beta - p.y))), float(np.linalg.norm(p.Z.T @ u) / n),
+                          float(S[0] / np.sqrt(n)), float(eta))
 
 
-def huber_smoothness(seed: int = 0, pairs: int = 2000, scale: float = 3.0) -> dict:
+@dataclass(frozen=True)
+class HuberSmoothness:
+    """Difference quotients ‖∇f(a) − ∇f(b)‖/‖a − b‖ of the Huber loss (10) (`huber_smoothness`)."""
+
+    top: float                # along the top eigenvector, inside the quadratic branch: η
+    random_max: float         # the largest over random pairs
+
+
+def huber_smoothness(seed: int = 0, pairs: int = 2000, scale: float = 3.0) -> HuberSmoothness:
     """Difference quotients ‖∇f(a) − ∇f(b)‖/‖a − b‖ of the Huber loss (10), against η of `huber_constants`.
 
     "top": a = Z⁺y (every residual 0) and b = a + 0.1 v, v the top eigenvector of ZᵀZ/N: both inside the
@@ -70,94 +114,256 @@ def huber_smoothness(seed: int = 0, pairs: int = 2000, scale: float = 3.0) -> di
     a = np.stack([np.linalg.pinv(p.Z) @ p.y, *np.random.default_rng(seed).uniform(-scale, scale, (pairs, p.Z.shape[1]))])
     b = np.concatenate([a[:1] + 0.1 * top, np.random.default_rng(seed + 1).uniform(-scale, scale, (pairs, p.Z.shape[1]))])
     quotient = np.linalg.norm(loss.grad(a) - loss.grad(b), axis=-1) / np.linalg.norm(a - b, axis=-1)
-    return {"top": float(quotient[0]), "random_max": float(np.max(quotient[1:]))}
+    return HuberSmoothness(float(quotient[0]), float(np.max(quotient[1:])))
 
 
-def edge_curves(alphas, steps: int = 1000, seed: int = 0) -> dict:
-    """Figure 4 and the quadratic beside it, for every α in `alphas` in one vectorised run each.
+@dataclass(frozen=True)
+class EdgeCurves:
+    """Figure 4: GD from β0 = 0 on the Huber loss (10) and on the quadratic of the same data, per α."""
 
-    GD from β0 = 0 on the Huber loss (10) and on the least-squares loss (1/2N)‖y − Zβ‖² of the same
-    data. Returns numpy arrays "alpha" (A,), "step" (T+1,), "huber" (A, T+1), "quadratic" (A, T+1)
-    (inf once it overflows), "huber_diverged" and "quadratic_diverged" (A,), "bound" (A,) = αL² with
-    L = "lipschitz_low" (the D.1 bound), "huber_tail_max" and "huber_best" (A,) (max of f(β_k) − f*
-    over the last half of the run, and min over the whole run), "huber_best_step" (A,) (the first step
-    at which that minimum is reached: 0 when the run never improves on β0), and the floats "eta" and
-    "edge" = 2/η.
+    lr: np.ndarray            # (A,) step sizes α
+    step: np.ndarray          # (T+1,) iterations k = 0 ... T
+    huber: np.ndarray         # (A, T+1) f(β_k) on (10)
+    quadratic: np.ndarray     # (A, T+1) (1/2N)‖y − Zβ_k‖² (inf once it overflows)
+    fstar: float              # f* of (10), 0
+    lipschitz: float          # L of eq. (6), its lower estimate (`HuberConstants.lipschitz_low`)
+    eta: float                # η, the quadratic's top Hessian eigenvalue
+
+    @property
+    def edge(self) -> float:
+        """2/η: the quadratic diverges for α above it."""
+        return 2.0 / self.eta
+
+    @property
+    def above_edge(self) -> np.ndarray:
+        """(A,): α > 2/η."""
+        return self.lr > self.edge
+
+    @property
+    def bound(self) -> np.ndarray:
+        """Appendix D.1's bound αL² on f(β_k) − f* late in the run, shape (A,)."""
+        return self.lr * self.lipschitz ** 2
+
+    @property
+    def huber_diverged(self) -> np.ndarray:
+        """(A,): the Huber loss ends non-finite or BLOWUP times above its start."""
+        return _diverged(self.huber)
+
+    @property
+    def quadratic_diverged(self) -> np.ndarray:
+        """(A,): the quadratic's loss ends non-finite or BLOWUP times above its start."""
+        return _diverged(self.quadratic)
+
+    @property
+    def huber_tail_max(self) -> np.ndarray:
+        """max_{k >= T/2} f(β_k) − f* on (10), shape (A,) (`tail_max`: inf for a diverged run)."""
+        return tail_max(self.huber, self.fstar)
+
+    @property
+    def quadratic_tail_max(self) -> np.ndarray:
+        """max_{k >= T/2} of the quadratic's loss, shape (A,) (`tail_max`: inf for a diverged run)."""
+        return tail_max(self.quadratic)
+
+    @property
+    def huber_best(self) -> np.ndarray:
+        """min_k f(β_k) − f* on (10), shape (A,): the best value so far at the end of the run."""
+        return np.min(self.huber, axis=-1) - self.fstar
+
+    @property
+    def huber_best_step(self) -> np.ndarray:
+        """The first k at which `huber_best` is reached, shape (A,): 0 when the run never improves on β0."""
+        return np.argmin(self.huber, axis=-1)
+
+    @property
+    def best_is_start(self) -> np.ndarray:
+        """(A,): the run never improves on its start β0."""
+        return self.huber_best_step == 0
+
+    @property
+    def huber_peak(self) -> np.ndarray:
+        """max_k f(β_k) on (10) over the whole run, shape (A,)."""
+        return np.max(self.huber, axis=-1)
+
+    @property
+    def tail_over_bound(self) -> np.ndarray:
+        """`huber_tail_max` / αL², shape (A,): at most 1 where D.1's bound holds."""
+        return self.huber_tail_max / self.bound
+
+    @property
+    def best_over_bound(self) -> np.ndarray:
+        """`huber_best` / αL², shape (A,): at most 1/2 where the source's constant-step bound holds."""
+        return self.huber_best / self.bound
+
+
+def edge_curves(lr, steps: int = 1000, seed: int = 0) -> EdgeCurves:
+    """Figure 4 and the quadratic beside it, for every α in `lr` (A,) in one vectorised run each.
+
+    GD for `steps` steps from β0 = 0 on the Huber loss (10) and on the least-squares loss
+    (1/2N)‖y − Zβ‖² of the same data (`ndgm.problems.huber(seed)`).
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     steps = validation.count("steps", steps, minimum=2)
     p = problems.huber(seed)
     const = huber_constants(seed)
-    rule = optim.make("gd", alphas)
+    rule = optim.make("gd", lr)
     huber = run.run(losses.Huber(p.Z, p.y), rule, p.beta0, steps, record=("loss",))["loss"].T
     with np.errstate(over="ignore", invalid="ignore"):
         quad = run.run(losses.LeastSquares(p.Z, p.y), rule, p.beta0, steps, record=("loss",))["loss"].T
     quad = np.where(np.isfinite(quad), quad, np.inf)
-    gap = huber - const["fstar"]
-    return {
-        "alpha": alphas, "step": np.arange(steps + 1), "huber": huber, "quadratic": quad,
-        "huber_diverged": _diverged(huber), "quadratic_diverged": _diverged(quad),
-        "bound": alphas * const["lipschitz_low"] ** 2,
-        "huber_tail_max": np.max(gap[:, steps // 2:], axis=-1), "huber_best": np.min(gap, axis=-1),
-        "huber_best_step": np.argmin(gap, axis=-1),
-        "eta": const["eta"], "edge": const["edge"],
-    }
+    return EdgeCurves(lr, np.arange(steps + 1), huber, quad, const.fstar, const.lipschitz_low, const.eta)
 
 
-def toy_lasso_curves(alphas, lam1: float = 1.0, p: int = 10, seeds=range(5), steps: int = 1000) -> dict:
-    """NDGM on the toy LASSO (7), λ1‖β‖₁, from β0 ~ U[−1, 1]^p for each seed and α: it never diverges.
+@dataclass(frozen=True)
+class ToyLassoCurves:
+    """NDGM on the toy LASSO (7), λ1‖β‖₁, for each α and each seed's β0 ~ U[−1, 1]^P."""
 
-    Proposition 4.1 keeps every |β_k[i]| <= max(|β_0[i]|, αλ1). Returns "alpha" (A,), "linf" (A, S, T+1),
-    "loss" (A, S, T+1), "bound" (A, S) = max(‖β_0‖∞, αλ1), and "lipschitz" = λ1√p (L of eq. 6).
+    lr: np.ndarray            # (A,) step sizes α
+    lam1: float               # λ1
+    p: int                    # P
+    start_linf: np.ndarray    # (S,) ‖β_0‖∞ of each seed
+    linf: np.ndarray          # (A, S, T+1) ‖β_k‖∞
+    loss: np.ndarray          # (A, S, T+1) λ1‖β_k‖₁
+
+    @property
+    def bound(self) -> np.ndarray:
+        """Proposition 4.1's bound max(‖β_0‖∞, αλ1) on every ‖β_k‖∞, shape (A, S)."""
+        return np.maximum(self.start_linf[None, :], self.lr[:, None] * self.lam1)
+
+    @property
+    def lipschitz(self) -> float:
+        """L = λ1√P, the Lipschitz constant of (7) (eq. 6)."""
+        return self.lam1 * np.sqrt(self.p)
+
+    @property
+    def d1_bound(self) -> np.ndarray:
+        """Appendix D.1's αL², shape (A,)."""
+        return self.lr * self.lipschitz ** 2
+
+    @property
+    def max_linf(self) -> np.ndarray:
+        """max_k ‖β_k‖∞, shape (A, S)."""
+        return np.max(self.linf, axis=-1)
+
+    @property
+    def linf_over_bound(self) -> np.ndarray:
+        """`max_linf` / `bound`, shape (A, S): at most 1 by Proposition 4.1."""
+        return self.max_linf / self.bound
+
+    @property
+    def last_over_d1(self) -> np.ndarray:
+        """The larger loss of the last two iterates (the high value of the two-cycle) over αL², shape (A, S)."""
+        return np.max(self.loss[..., -2:], axis=-1) / self.d1_bound[:, None]
+
+
+def toy_lasso_curves(lr, lam1: float = 1.0, p: int = 10, seeds=range(5), steps: int = 1000) -> ToyLassoCurves:
+    """NDGM on the toy LASSO (7), λ1‖β‖₁, from β0 ~ U[−1, 1]^p for each seed and each α in `lr` (A,):
+    it never diverges, since Proposition 4.1 keeps every |β_k[i]| <= max(|β_0[i]|, αλ1).
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     lam1 = float(validation.positive("lam1", lam1))
     beta0 = problems.starts(seeds, p)
-    res = run.sweep(losses.ToyLasso, "gd", [lam1], alphas, beta0, steps, record=("linf", "loss"))
-    return {"alpha": alphas, "linf": np.moveaxis(res["linf"][:, 0], 0, -1),
-            "loss": np.moveaxis(res["loss"][:, 0], 0, -1),
-            "bound": np.maximum(np.max(np.abs(beta0), axis=-1)[None, :], alphas[:, None] * lam1),
-            "lipschitz": lam1 * np.sqrt(beta0.shape[-1])}
+    res = run.sweep(losses.ToyLasso, "gd", [lam1], lr, beta0, steps, record=("linf", "loss"))
+    return ToyLassoCurves(lr, lam1, beta0.shape[-1], np.max(np.abs(beta0), axis=-1),
+                          np.moveaxis(res["linf"][:, 0], 0, -1), np.moveaxis(res["loss"][:, 0], 0, -1))
 
 
-def unbounded_subgradients(alphas, x0: float = 1.0, steps: int = 60) -> dict:
+@dataclass(frozen=True)
+class UnboundedRuns:
+    """NDGM on |x| + x² (`unbounded_subgradients`)."""
+
+    lr: np.ndarray            # (A,) step sizes α
+    x: np.ndarray             # (A, T+1) |x_k|
+
+    @property
+    def steps(self) -> int:
+        """T, the number of steps."""
+        return self.x.shape[-1] - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        """|x_T|, shape (A,)."""
+        return self.x[:, -1]
+
+
+def unbounded_subgradients(lr, x0: float = 1.0, steps: int = 60) -> UnboundedRuns:
     """NDGM on |x| + x², convex and non-smooth but with subgradients that grow without bound.
 
     The step is x ← (1 − 2α)x − α sign(x). At α = 1 it is x ← −x − sign(x), so |x| grows by 1 per step;
     for α > 1 the factor |1 − 2α| exceeds 1 and |x| grows geometrically; for α < 1 the iterates stay
-    bounded. Without eq. (6) a kink does not prevent divergence. Returns "alpha" (A,) and "x" (A, T+1), the |x_k|.
+    bounded. Without eq. (6) a kink does not prevent divergence. `lr` (A,) holds the step sizes α.
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     x0 = float(validation.real_array("x0", x0))
-    res = run.run(losses.Loss(lam1=1.0, lam2=1.0), optim.make("gd", alphas), np.array([x0]), steps, record=("linf",))
-    return {"alpha": alphas, "x": res["linf"].T}
+    res = run.run(losses.Loss(lam1=1.0, lam2=1.0), optim.make("gd", lr), np.array([x0]), steps, record=("linf",))
+    return UnboundedRuns(lr, res["linf"].T)
 
 
-def huber_residuals(alphas, steps: int = 1000, last: int = 200, seed: int = 0) -> dict:
+@dataclass(frozen=True)
+class HuberResiduals:
+    """Where GD's late iterates sit on the Huber loss (10): the residuals |z_iᵀβ_k − y_i| of the last iterates."""
+
+    lr: np.ndarray            # (A,) step sizes α
+    linear: np.ndarray        # (A,) the fraction of residuals with |r| >= 1 (Huber's linear branch)
+    median: np.ndarray        # (A,) median |r|
+    min: np.ndarray           # (A,) smallest |r|
+
+    @property
+    def all_linear_from(self) -> float:
+        """The smallest α of the grid from which on, at every larger α too, every late residual is on the
+        linear branch; nan if that does not hold at the largest α."""
+        return grids.holds_from(self.lr, self.linear == 1.0)
+
+
+def huber_residuals(lr, steps: int = 1000, last: int = 200, seed: int = 0) -> HuberResiduals:
     """Where on the Huber loss (10) GD's late iterates sit: the residuals r = z_iᵀβ_k − y_i over the last
     `last` of `steps` iterates from β0 = 0, for each α.
 
-    A term of (10) is quadratic while |r| < 1 and linear (subquadratic growth) once |r| >= 1. Returns
-    "alpha" (A,), "linear" (A,) (the fraction of residuals with |r| >= 1), "median" and "min" (A,) of |r|.
+    A term of (10) is quadratic while |r| < 1 and linear (subquadratic growth) once |r| >= 1. `lr` (A,)
+    holds the step sizes α.
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     steps = validation.count("steps", steps, minimum=2)
     last = validation.count("last", last)
     if last > steps:
         raise ValueError(f"last must be at most steps ({steps}); got {last}")
     p = problems.huber(seed)
-    loss, rule = losses.Huber(p.Z, p.y), optim.make("gd", alphas)
-    start = np.broadcast_to(p.beta0, (alphas.size, p.beta0.size))
+    loss, rule = losses.Huber(p.Z, p.y), optim.make("gd", lr)
+    start = np.broadcast_to(p.beta0, (lr.size, p.beta0.size))
     if steps > last:
         start = run.run(loss, rule, start, steps - last, record=()).beta
     tail = run.run(loss, rule, start, last, record=(), trajectory=True).trajectory[1:]     # (last, A, P)
     r = np.abs(tail @ p.Z.T - p.y)                                                       # (last, A, N)
-    r = np.moveaxis(r, 1, 0).reshape(alphas.size, -1)
-    return {"alpha": alphas, "linear": np.mean(r >= 1.0, axis=-1), "median": np.median(r, axis=-1),
-            "min": np.min(r, axis=-1)}
+    r = np.moveaxis(r, 1, 0).reshape(lr.size, -1)
+    return HuberResiduals(lr, np.mean(r >= 1.0, axis=-1), np.median(r, axis=-1), np.min(r, axis=-1))
 
 
-def d1_argument(alphas, seed: int = 0) -> dict:
+@dataclass(frozen=True)
+class D1Argument:
+    """Proposition 5.1's argument for the Huber problem (10): bounds on every iterate, per α."""
+
+    lr: np.ndarray            # (A,) step sizes α
+    n: int                    # N, the number of rows of Z
+    G: float                  # the bound on the subgradients used, √η (an upper bound on L)
+    sigma_min: float          # σ_min(Z)
+    dist0: float              # dist(β_0, X*), X* = {β : Zβ = y}
+
+    @property
+    def radius(self) -> np.ndarray:
+        """D = N(αG²/2 + 1/2)/σ_min(Z), shape (A,): {f <= f* + αG²/2} lies within D of X*."""
+        return self.n * (self.lr * self.G ** 2 / 2 + 0.5) / self.sigma_min
+
+    @property
+    def dist_bound(self) -> np.ndarray:
+        """R = max(dist(β_0, X*), D + αG), shape (A,): a bound on every dist(β_k, X*)."""
+        return np.maximum(self.dist0, self.radius + self.lr * self.G)
+
+    @property
+    def loss_bound(self) -> np.ndarray:
+        """GR, shape (A,): a bound on every f(β_k) − f*."""
+        return self.G * self.dist_bound
+
+
+def d1_argument(lr, seed: int = 0) -> D1Argument:
     """Proposition 5.1 with its hypotheses made explicit, for the Huber problem (10): a bound on every iterate.
 
     For convex f with subgradients bounded by G (eq. 6) and a non-empty set X* of minimisers, each NDGM step
@@ -166,16 +372,10 @@ def d1_argument(alphas, seed: int = 0) -> dict:
     step adds at most αG. So dist(x_k, X*) <= R = max(dist(x_0, X*), D + αG) and f(x_k) − f* <= GR for all k.
     For (10), X* = {β : Zβ = y}, dist(β, X*) = ‖Z⁺(Zβ − y)‖ <= ‖r‖₂/σ_min(Z) and each Huber term is at least
     |r_i| − 1/2, so D <= N(αG²/2 + 1/2)/σ_min(Z); G is √η, an upper bound on L (`huber_constants`).
-    Returns "alpha" (A,), floats "G", "sigma_min", "dist0", and (A,) arrays "radius" (D), "dist_bound" (R),
-    "loss_bound" (GR).
+    `lr` (A,) holds the step sizes α.
     """
-    alphas = validation.positive("alphas", alphas).reshape(-1)
+    lr = validation.positive("lr", lr).reshape(-1)
     p = problems.huber(seed)
-    n = p.Z.shape[0]
-    G = huber_constants(seed)["lipschitz_high"]
     sigma_min = float(np.linalg.svd(p.Z, compute_uv=False)[-1])
     dist0 = float(np.linalg.norm(np.linalg.pinv(p.Z) @ (p.Z @ p.beta0 - p.y)))
-    radius = n * (alphas * G ** 2 / 2 + 0.5) / sigma_min
-    dist_bound = np.maximum(dist0, radius + alphas * G)
-    return {"alpha": alphas, "G": G, "sigma_min": sigma_min, "dist0": dist0, "radius": radius,
-            "dist_bound": dist_bound, "loss_bound": G * dist_bound}
+    return D1Argument(lr, p.Z.shape[0], huber_constants(seed).lipschitz_high, sigma_min, dist0)

@@ -6,7 +6,9 @@ The objective is the paper's L1-penalised cross-entropy,
 
 with the penalty over every parameter (weights, biases and batch-norm scales, as Appendix C's script
 sums it). The penalty's gradient is added as λ1·sign(w), which is exactly what autograd returns for
-λ1·|w| (sign(0) = 0): the NDGM step of eq. (4), without building the penalty into the graph.
+λ1·|w| (sign(0) = 0): the NDGM step of eq. (4), without building the penalty into the graph. With
+the proximal optimizers ("prox-sgd", "prox-adam") the penalty is not differentiated: their step
+soft-thresholds the weights (`ndgm.proximal`).
 
 Per epoch the loop records the mean training cross-entropy and objective, the validation loss
 (the mean over images) and accuracy, the L1 norm of all weights, and the fractions of weights with
@@ -33,8 +35,12 @@ except ImportError as e:  # pragma: no cover - exercised by the packaging test
 from . import paper, validation
 from .netresults import TAU_GRID
 
-OPTIMIZERS = ("sgd", "rmsprop", "adam")
-"""torch.optim.SGD, RMSprop and Adam with their default hyper-parameters, as Appendix C uses them."""
+OPTIMIZERS = ("sgd", "rmsprop", "adam", "prox-sgd", "prox-adam")
+"""torch.optim.SGD, RMSprop and Adam with their default hyper-parameters, as Appendix C uses them (the
+penalty enters through its subgradient λ1·sign(w)), and ndgm.proximal's ProxSGD and ProxAdam, which
+take the penalty's proximal step instead."""
+
+PROXIMAL = ("prox-sgd", "prox-adam")
 
 TAU = paper.TABLE2_TAU
 """Table 2's threshold: a weight with |w| < τ counts as prunable."""
@@ -114,7 +120,11 @@ def fraction_below(params, taus) -> list:
 
 
 def make_optimizer(config: Config, params):
-    """A fresh torch optimizer with PyTorch's defaults (the paper names no other hyper-parameters)."""
+    """A fresh torch optimizer with PyTorch's defaults (the paper names no other hyper-parameters); the
+    proximal ones carry λ1 themselves."""
+    if config.optimizer in PROXIMAL:
+        from . import proximal
+        return proximal.OPTIMIZERS[config.optimizer]([{"params": params, "l1": config.l1}], lr=config.lr)
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum)
     return {"rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[config.optimizer](params, lr=config.lr)
@@ -197,6 +207,7 @@ def train(model, data, config: Config, *, device="cpu", checkpoint: str | None =
         _set_rng_state(state["rng"], gen)
         history = History(**state["history"])
     step_fn = torch.compile(model) if compile else model
+    subgradient = config.optimizer not in PROXIMAL     # the proximal optimizers apply λ1 in their step
     steps = n // config.batch_size
     bar = None
     if progress:
@@ -224,8 +235,9 @@ def train(model, data, config: Config, *, device="cpu", checkpoint: str | None =
             if config.l1 > 0:
                 with torch.no_grad():
                     pen_sum += torch.stack([p.abs().sum() for p in params]).sum().double()
-                    for p in params:                      # d(λ1|w|)/dw as autograd has it: λ1 sign(w)
-                        p.grad.add_(torch.sign(p), alpha=config.l1)
+                    if subgradient:               # d(λ1|w|)/dw as autograd has it: λ1 sign(w)
+                        for p in params:
+                            p.grad.add_(torch.sign(p), alpha=config.l1)
             opt.step()
             ce_sum += ce.detach().double()
             if bar is not None:

@@ -57,6 +57,11 @@ def positive(name: str, value) -> np.ndarray:
     return in_range(name, value, low=0.0, low_open=True)
 
 
+def positive_values(name: str, value) -> np.ndarray:
+    """One or more penalties or step sizes, each finite and > 0, as a flat array of shape (K,)."""
+    return positive(name, value).reshape(-1)
+
+
 def count(name: str, value, *, minimum: int = 1) -> int:
     """A whole number of steps, samples or seeds, at least `minimum`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:

@@ -1,6 +1,6 @@
 """ipywidgets controls for a live kernel (Jupyter, Binder, Colab): each change recomputes with ndgm.
 
-The built static book cannot run these (there is no kernel); it shows `ndgm.explorer`'s
+The built static book cannot run these (there is no kernel); it shows `ndgm.figure_explorers`'
 precomputed versions of the same figures instead. Each widget draws one reused figure
 (`ndgm.plots.PanelRow`) into an image widget, which every front end shows. A run that leaves the
 finite range is drawn up to there and reported as "diverged at step k" in its panels and readouts.
@@ -16,7 +16,7 @@ try:
 except ImportError as err:
     raise ImportError("ndgm.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
 
-from . import convergence, explorer, optim, plots, run, stability, validation
+from . import convergence, figure_explorers, optim, plots, problems, run, stability, validation
 
 
 def diverged_at(steps, *paths):
@@ -97,16 +97,17 @@ class LassoExplorer(LiveFigure):
         super().__init__({
             "lam1": _log_slider("λ₁", 1.0, 1e-3, 1e2),
             "lr": _log_slider("α", 0.01, 1e-3, 1.0),
-            "optimizer": w.Dropdown(options=[(explorer.OPTIMIZER_LABELS[o], o) for o in explorer.LASSO_OPTIMIZERS],
+            "optimizer": w.Dropdown(options=[(figure_explorers.OPTIMIZER_LABELS[o], o)
+                                             for o in figure_explorers.LASSO_OPTIMIZERS],
                                     value="gd", description="optimizer"),
-            "problem": w.Dropdown(options=[(explorer.PROBLEM_LABELS[p], p) for p in explorer.LASSO_PROBLEMS],
+            "problem": w.Dropdown(options=[(problems.LASSO_PROBLEM_LABELS[p], p) for p in problems.LASSO_PROBLEMS],
                                   value="toy", description="problem"),
         })
 
     def compute(self, lam1, lr, optimizer, problem):
         """The run at this setting (‖β‖₁ and loss paths, finals), the step at which it diverged (or
         None) and the final ‖β‖₁ over `curve_lam1`."""
-        loss, beta0 = explorer.lasso_problem(problem, lam1, self.seed)
+        loss, beta0 = problems.lasso_problem(problem, lam1, self.seed)
         rule = optim.make(optimizer, lr)
         with np.errstate(over="ignore", invalid="ignore"):
             current = run.run(loss, rule, beta0, self.steps, record=("l1", "loss", "zeros"), at=self.marks)
@@ -115,7 +116,7 @@ class LassoExplorer(LiveFigure):
                 every = run.run(loss, rule, beta0, diverged, record=("l1", "loss"))
                 diverged = diverged_at(every.steps, every["l1"], every["loss"])
             if (optimizer, problem, lr) != self._curve_key:
-                self._curve = run.sweep(lambda lam: explorer.lasso_problem(problem, lam, self.seed)[0], optimizer,
+                self._curve = run.sweep(lambda lam: problems.lasso_problem(problem, lam, self.seed)[0], optimizer,
                                         self.curve_lam1, [lr], beta0[None], self.steps, record=("l1",),
                                         every=self.steps).final("l1")[:, 0, 0]
                 self._curve_key = (optimizer, problem, lr)
@@ -140,60 +141,61 @@ class LassoExplorer(LiveFigure):
 class CaptureFigure(LiveFigure):
     """Figure 1 (Section 3) at any α: ReLU's NDGM beside softplus's GD, recomputed on every change.
 
-    After a redraw, `current` holds both `convergence.capture_curves` results and `diverged` the step
-    at which each left the finite range (None if it did not).
+    The step size α is the control "lr". After a redraw, `current` holds both
+    `convergence.CaptureCurves` (ReLU, softplus) and `diverged` the step at which each left the finite
+    range (None if it did not).
     """
 
     def __init__(self, steps: int = 2000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
         self.figure = plots.capture_live()
-        super().__init__({"alpha": _log_slider("α", 0.01, 1e-4, 0.1)})
+        super().__init__({"lr": _log_slider("α", 0.01, 1e-4, 0.1)})
 
-    def redraw(self, alpha):
-        self.current = tuple(convergence.capture_curves([alpha], self.steps, self.seed, activation=a)
+    def redraw(self, lr):
+        self.current = tuple(convergence.capture_curves([lr], self.steps, self.seed, activation=a)
                              for a in ("relu", "softplus"))
-        self.diverged = tuple(diverged_at(cur["step"], cur["loss"][0], cur["linf"][0]) for cur in self.current)
+        self.diverged = tuple(diverged_at(cur.step, cur.loss[0], cur.linf[0]) for cur in self.current)
         items, notes = [], []
         for cur, name, label, k in zip(self.current, ("relu", "softplus"), ("ReLU", "softplus"), self.diverged):
-            self.figure.show(f"gap_{name}", cur["step"][1:], cur["loss"][0, 1:] - cur["minimum"])
-            self.figure.show(f"linf_{name}", cur["step"][1:], cur["linf"][0, 1:])
-            items += [(f"{label}: loss never increased", _value("yes" if cur["monotone"][0] else "no", k)),
-                      ("max ‖β_k‖∞ =", _value(cur["linf"].max(), k))]
+            self.figure.show(f"gap_{name}", cur.step[1:], cur.gap[0, 1:])
+            self.figure.show(f"linf_{name}", cur.step[1:], cur.linf[0, 1:])
+            items += [(f"{label}: loss never increased", _value("yes" if cur.monotone[0] else "no", k)),
+                      ("max ‖β_k‖∞ =", _value(cur.max_linf[0], k))]
             notes += [] if k is None else [f"{label} diverged at step {k}"]
         note = "; ".join(notes)
         self.figure.note(0, note)
         self.figure.note(1, note)
-        self.figure.title(0, f"loss, α = {alpha:.3g}")
+        self.figure.title(0, f"loss, α = {lr:.3g}")
         return _readout(items)
 
 
 class EdgeFigure(LiveFigure):
     """Figure 4 (Section 5) at any α, the quadratic beside it, recomputed on every change.
 
-    After a redraw, `current` is the `stability.edge_curves` result and `diverged` the step at which
-    the quadratic left the finite range (None if it did not).
+    The step size α is the control "lr". After a redraw, `current` is the `stability.EdgeCurves` and
+    `diverged` the step at which the quadratic left the finite range (None if it did not).
     """
 
     def __init__(self, steps: int = 1000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
         self.figure = plots.edge_live()
-        super().__init__({"alpha": _log_slider("α", 0.1, 1e-2, 1e2)})
+        super().__init__({"lr": _log_slider("α", 0.1, 1e-2, 1e2)})
 
-    def redraw(self, alpha):
-        self.current = curves = stability.edge_curves([alpha], self.steps, self.seed)
-        self.diverged = diverged_at(curves["step"], curves["quadratic"][0])
+    def redraw(self, lr):
+        self.current = curves = stability.edge_curves([lr], self.steps, self.seed)
+        self.diverged = diverged_at(curves.step, curves.quadratic[0])
         k = self.diverged
-        self.figure.show("huber", curves["step"], curves["huber"][0])
-        self.figure.show("quadratic", curves["step"], curves["quadratic"][0])
-        self.figure.title(0, f"Huber (10), α = {alpha:.3g}")
-        self.figure.title(1, f"quadratic, 2/η = {curves['edge']:.3f}")
+        self.figure.show("huber", curves.step, curves.huber[0])
+        self.figure.show("quadratic", curves.step, curves.quadratic[0])
+        self.figure.title(0, f"Huber (10), α = {lr:.3g}")
+        self.figure.title(1, f"quadratic, 2/η = {curves.edge:.3f}")
         self.figure.note(1, "" if k is None else f"diverged at step {k}")
-        if k is None and curves["quadratic_diverged"][0]:
-            quad = f"diverged (final loss {curves['quadratic'][0, -1]:.4g})"
+        if k is None and curves.quadratic_diverged[0]:
+            quad = f"diverged (final loss {curves.quadratic[0, -1]:.4g})"
         else:
-            quad = _value(curves["quadratic"][0, -1], k)
-        return _readout([("Huber: final loss", _value(curves["huber"][0, -1])), ("quadratic: final loss", quad),
-                         ("2/η =", _value(curves["edge"]))])
+            quad = _value(curves.quadratic[0, -1], k)
+        return _readout([("Huber: final loss", _value(curves.huber[0, -1])), ("quadratic: final loss", quad),
+                         ("2/η =", _value(curves.edge))])
 
 
 def lasso_explorer(**kwargs):

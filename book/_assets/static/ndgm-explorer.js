@@ -144,8 +144,9 @@
       });
       if (pts.length) { runs.push(pts); }
       runs.forEach(function (r) {
-        if (y.style === "points" || r.length === 1) {
-          r.forEach(function (p) { var q = p.split(","); el("circle", { cx: q[0], cy: q[1], r: 2.5, fill: y.color }, svg, true); });
+        if (r.length === 1) {                      // a lone finite value: a dot, since a line needs two
+          var q = r[0].split(",");
+          el("circle", { cx: q[0], cy: q[1], r: 2.5, fill: y.color }, svg, true);
         } else {
           el("polyline", { points: r.join(" "), fill: "none", stroke: y.color, "stroke-width": 1.8,
                            "stroke-dasharray": y.style === "dash" ? "5 3" : "none" }, svg, true);
