@@ -72,7 +72,7 @@ def test_network_claims_are_not_yet_run_without_results(tmp_path):
 CODE = re.compile(r"^```.*?^```", re.S | re.M)
 FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`|`[^`]*`")
-REFERENCE = re.compile(r"(Figures?|Tables?|Sections?|Propositions?|Appendix|Appendices|Lemma|Theorem|Corollary|"
+REFERENCE = re.compile(r"(Figures?|Tables?|Sections?|Propositions?|Prop\.|App\.|Appendix|Appendices|Lemma|Theorem|Corollary|"
                        r"eqs?\.|equations?|steps?|Part)\s*\(?[A-D]?\d+(\.\d+)*\)?"
                        r"((\s*(,|and|to|-|–)\s*)+\(?[A-D]?\d+(\.\d+)*\)?)*", re.I)
 EQUATION = re.compile(r"\(\d+\)|\b[A-D]\.\d+(\.\d+)*\b|\d+\^\{?[-+]?\d+\}?")   # (15), B.5, 10^{-5}
@@ -112,7 +112,7 @@ def recorded(ledger, page: str) -> list[tuple[str, float]]:
 
 
 def test_the_prose_filter_finds_typed_numbers_and_skips_references():
-    text = ("Figure 3 and eq. (8), Proposition B.5, Appendix A.2, at $10^{-12}$: we measured 0.18 % and 25.4, "
+    text = ("Figure 3 and eq. (8), Proposition B.5, Prop. 4.1, Appendix A.2, at $10^{-12}$: we measured 0.18 % and 25.4, "
             "with 5,000 steps.")
     for pattern in (ROLE, REFERENCE, EQUATION):
         text = pattern.sub(" ", text)
@@ -238,3 +238,10 @@ def test_the_remedy_claims_follow_their_rules():
         if rec["config"]["optimizer"] == "sgd":
             rec["history"]["zeros"][-1] = 0.5
     assert claims.get("what-works-network", results=dense).verdict == "not reproduced"
+
+
+def test_for_page_passes_each_claim_only_the_inputs_it_takes_and_refuses_others():
+    assert claims.takes("two-d") == ("example",)
+    assert claims.takes("table-2-sgd") == ("results",)
+    with pytest.raises(ValueError, match="inputs must be results the claims of 'l1_vgg16' take"):
+        claims.for_page("l1_vgg16", curves=None)

@@ -21,7 +21,7 @@ def page():
                   late=stability.huber_residuals(S.LR[curves.above_edge], **S.SETTINGS["late"]),
                   toy=stability.toy_lasso_curves(**S.SETTINGS["toy"]),
                   d1=stability.d1_argument(**S.SETTINGS["argument"]))
-    return inputs, {c.id: c for c in S.records(**inputs)}
+    return inputs, {c.id: c for c in claims.for_page("edge_of_stability", **inputs)}
 
 
 def test_every_claim_registered_and_valid(page):
@@ -152,7 +152,7 @@ def test_ma_rule(page):
 
 
 def test_records_pass_each_claim_only_its_inputs(small_toy):
-    recs = S.records(curves=_curves(), toy=small_toy)          # the other results are computed at the settings
+    recs = claims.for_page("edge_of_stability", curves=_curves(), toy=small_toy)          # the other results are computed at the settings
     assert [c.id for c in recs] == list(IDS)
     assert recs[1].value("2/η") == 1.0                          # fig-4 used the fake curves
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import optim, problems, run
+from ndgm import grids, optim, problems, run
 from test_explorer import intended
 from test_figure_explorers import INTENDED
 
@@ -170,7 +170,7 @@ def test_threshold_control_reads_the_committed_runs(site, offline_page):
         if steps:
             move(page, "tau", steps)
         state = page.evaluate(STATE)["state"]
-        k = int(np.argmin(np.abs(np.log10(netresults.TAU_GRID) - np.log10(state["config"]["tau"]))))
+        k = grids.nearest(netresults.TAU_GRID, state["config"]["tau"], log=True)
         for rec in results["runs"].values():
             key = f"measured_{rec['config']['optimizer']}_{rec['config']['l1']:g}"
             np.testing.assert_allclose(state["readouts"][key], as_float32(rec["history"]["small_by_tau"][k]),

@@ -37,3 +37,15 @@ def test_holds_from_leaves_out_an_isolated_true_below():
     assert np.isnan(grids.holds_from([1.0, 2.0, 3.0], [True, True, False]))
     with pytest.raises(ValueError, match="values and holds"):
         grids.holds_from([1.0, 2.0], [True])
+
+
+def test_trend_names_how_a_quantity_moves_along_a_grid():
+    import doctest
+
+    assert doctest.testmod(grids).failed == 0
+    assert grids.trend([0.0, 0.0, 1e-9]) == "grows"           # any rise counts: exact zeros are counted exactly
+    assert grids.trend([5.0, 5.0, 5.0]) == "flat"
+    assert grids.trend([2.0, 1.0, 1.5]) == "not monotone"
+    assert grids.trend([1.0, np.nan, 2.0]) == "not monotone"   # a diverged run breaks the trend
+    with pytest.raises(ValueError, match="values"):
+        grids.trend([[1.0, 2.0]])

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ndgm import netresults, paper
+from ndgm import grids, netresults, paper
 
 GRID = netresults.TAU_GRID
 
@@ -87,7 +87,7 @@ def test_table2_reads_the_fraction_at_tau_and_the_papers_number():
     runs = {f"{o}{l}": l1_record(o, l, start=uniform_cdf(0.02), end=end) for o in ("sgd", "adam") for l in (0.002, 2.0)}
     rows = netresults.table2({"runs": runs})
     assert [(r["optimizer"], r["l1"]) for r in rows] == [("adam", 0.002), ("sgd", 0.002), ("adam", 2.0), ("sgd", 2.0)]
-    k = int(np.argmin(np.abs(np.log10(GRID) + 5)))
+    k = grids.nearest(GRID, 1e-5, log=True)
     assert k == 30
     assert all(r["ours"] == pytest.approx(100 * end[k]) for r in rows)
     assert rows[1]["paper"] == paper.TABLE2[("sgd", 0.002)] and rows[3]["paper"] == paper.TABLE2[("sgd", 2.0)]

@@ -3,7 +3,7 @@
 The book computes its results over grids (of α, λ1, τ) and then shows one setting of them: Figure 1 at
 α = 0.01, Figure 4 at α = 0.1 and 10, Table 2 at τ = 1e-5. `nearest` finds the grid value that stands
 for such a setting, so that every caller picks it the same way; `holds_from` finds where along a grid a
-property sets in for good (the loss rises from this α up).
+property sets in for good (the loss rises from this α up); `trend` says how a quantity moves along a grid.
 """
 from __future__ import annotations
 
@@ -79,3 +79,23 @@ def holds_from(values, holds) -> float:
     order = np.argsort(v)
     suffix = np.cumprod(h[order][::-1])[::-1].astype(bool)
     return float(v[order][suffix].min()) if suffix.any() else np.nan
+
+
+def trend(values) -> str:
+    """How `values`, measured along an increasing grid (say λ1), move: "grows" (never falls and ends
+    higher), "shrinks" (never rises and ends lower), "flat" (no change at all) or "not monotone".
+
+    >>> trend([0.0, 0.1, 0.1, 0.5]), trend([3, 2, 2]), trend([1, 1]), trend([0, 1, 0])
+    ('grows', 'shrinks', 'flat', 'not monotone')
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1:
+        raise ValueError(f"values must be a 1-dimensional array; got shape {v.shape}")
+    d = np.diff(v)                     # a nan (a diverged run) fails every comparison: "not monotone"
+    if np.all(d == 0):
+        return "flat"
+    if np.all(d >= 0):
+        return "grows"
+    if np.all(d <= 0):
+        return "shrinks"
+    return "not monotone"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import paper, validation
+from . import grids, paper, validation
 
 PAGES = ("relu_vs_gelu", "l1_vgg16", "what_works")
 SCALES = ("smoke", "cpu", "paper")
@@ -161,7 +161,7 @@ def predicted_below(record: dict, taus) -> np.ndarray:
 def tau_index(tau: float) -> int:
     """The position of `tau` in TAU_GRID, the thresholds the training loop records (others are an error)."""
     tau = float(validation.in_range("tau", tau, low=TAU_GRID[0], high=TAU_GRID[-1], high_open=False))
-    k = int(np.argmin(np.abs(np.log10(TAU_GRID) - np.log10(tau))))
+    k = grids.nearest(TAU_GRID, tau, log=True)
     if not np.isclose(TAU_GRID[k], tau, rtol=1e-9):
         raise ValueError(f"tau must be one of the recorded thresholds (ndgm.netresults.TAU_GRID); got {tau!r}")
     return k
@@ -235,18 +235,8 @@ class L1Sweep:
     val_acc: np.ndarray       # validation accuracy
 
     def trend(self, metric: str) -> str:
-        """How `metric` ("zeros", "below", "l1_norm", "val_acc") moves as λ1 grows: "grows" (never
-        falls and ends higher), "shrinks" (never rises and ends lower), "flat" (no change) or "not
-        monotone"."""
-        v = getattr(self, validation.choice("metric", metric, ("zeros", "below", "l1_norm", "val_acc")))
-        d = np.diff(v)
-        if np.all(d == 0):
-            return "flat"
-        if np.all(d >= 0):
-            return "grows"
-        if np.all(d <= 0):
-            return "shrinks"
-        return "not monotone"
+        """How `metric` ("zeros", "below", "l1_norm", "val_acc") moves as λ1 grows (`ndgm.grids.trend`)."""
+        return grids.trend(getattr(self, validation.choice("metric", metric, ("zeros", "below", "l1_norm", "val_acc"))))
 
     def expected(self) -> bool:
         """What a user of an L1 penalty expects: exact zeros grow with λ1 and the L1 norm shrinks."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import lasso, losses, netresults, optim, problems, validation
+from . import grids, lasso, losses, netresults, optim, problems, validation
 from .grids import nearest
 
 METHODS = ("ndgm", "ndgm-rounded", "ista", "fista", "cd")
@@ -103,8 +103,7 @@ class MethodComparison:
     def monotone(self, method: str, field: str = "zeros") -> bool:
         """Whether `field` ("zeros" never falls, "l1" never rises) is monotone in λ1 for `method`."""
         v = getattr(self, validation.choice("field", field, ("zeros", "l1")))[validation.choice("method", method, METHODS)]
-        d = np.diff(v)
-        return bool(np.all(d >= 0) if field == "zeros" else np.all(d <= 0))
+        return grids.trend(v) in (("grows", "flat") if field == "zeros" else ("shrinks", "flat"))
 
 
 def compare_methods(lam1=np.logspace(-3, 1, 13), seed: int = 0, steps: int = 5000, target: float = 1e-6,

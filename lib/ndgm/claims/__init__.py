@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import inspect
 import json
 import math
 import os
@@ -185,9 +186,22 @@ def get(id: str, results_dir: str | None = None, **inputs) -> Claim:
     return c
 
 
-def for_page(page: str, results_dir: str | None = None) -> list[Claim]:
-    """Every claim that page `page` shows, computed now (heavy ones from the folder `results_dir`)."""
-    return [get(i, results_dir) for i in ids(page)]
+def takes(id: str) -> tuple:
+    """The names of the precomputed results that claim `id`'s function accepts as keywords."""
+    _load()
+    params = inspect.signature(_REGISTRY[id].compute).parameters
+    return tuple(name for name in params if name != "results_dir")
+
+
+def for_page(page: str, results_dir: str | None = None, **inputs) -> list[Claim]:
+    """Every claim that page `page` shows, computed now (heavy ones from the folder `results_dir`); each
+    claim is given those of `inputs` (the page's own results) that its function takes (`takes`)."""
+    page_ids = ids(page)
+    unknown = set(inputs) - {name for i in page_ids for name in takes(i)}
+    if unknown:
+        raise ValueError(f"inputs must be results the claims of {page!r} take "
+                         f"({', '.join(sorted({n for i in page_ids for n in takes(i)}))}); got {sorted(unknown)}")
+    return [get(i, results_dir, **{k: v for k, v in inputs.items() if k in takes(i)}) for i in page_ids]
 
 
 def ledger(results_dir: str | None = None) -> list[Claim]:

@@ -11,7 +11,8 @@ _DEPTHS = (number("depths", " and ".join(str(d) for d in paper.FIGURE2_DEPTHS)),
 NOT_RUN = "no results of this page's runs exist yet: run `python -m ndgm.reproduce --scale cpu` (or paper)"
 
 
-def _scale(results: dict) -> dict:
+def run_settings(results: dict) -> dict:
+    """The settings a network claim records: the scale, the data and the device of the page's runs."""
     return {"scale": results["scale"], "data": results["data"]["description"],
             "device": results["environment"]["device_name"]}
 
@@ -30,7 +31,7 @@ def _figure2(id: str, batch_norm: bool, verdict_key: str, statement: str, rule: 
     ours = tuple(number(f"gap at depth {r['depth']}", r["gap"], "{:+.4f}") for r in rows)
     ours += tuple(number(f"spread at depth {r['depth']}", r["spread"], "{:.4f}") for r in rows)
     holds = netresults.figure2_verdict(gaps)[verdict_key]
-    return Claim(**base, ours=ours, settings=_scale(results), verdict="reproduced" if holds else "not reproduced")
+    return Claim(**base, ours=ours, settings=run_settings(results), verdict="reproduced" if holds else "not reproduced")
 
 
 @register("fig-2-depth", "3", "relu_vs_gelu", heavy=True)
@@ -68,7 +69,7 @@ def fig3_spread(results_dir: str, results: dict | None = None) -> Claim:
     c = netresults.figure3_claims(results)
     ours = tuple(number(f"largest / smallest at λ1 = {lam:g}", c["spread"][lam], "{:.0f}×") for lam in c["lams"])
     wide = all(v >= 2 for v in c["spread"].values())
-    return Claim(**base, ours=ours, settings=_scale(results),
+    return Claim(**base, ours=ours, settings=run_settings(results),
                  verdict="reproduced qualitatively" if wide else "not reproduced")
 
 
@@ -89,7 +90,7 @@ def fig3_larger(results_dir: str, results: dict | None = None) -> Claim:
         ours += (number(f"{netresults.OPTIMIZER_LABELS[o]} at λ1 = {lo:g}", c["larger_l1"][o]["small"], "{:.4g}"),
                  number(f"{netresults.OPTIMIZER_LABELS[o]} at λ1 = {hi:g}", c["larger_l1"][o]["large"], "{:.4g}"))
     n = sum(c["larger_l1"][o]["holds"] for o in ("sgd", "adam"))
-    return Claim(**base, ours=ours, settings=_scale(results),
+    return Claim(**base, ours=ours, settings=run_settings(results),
                  verdict=("reproduced", "reproduced qualitatively", "not reproduced")[2 - n])
 
 
@@ -120,7 +121,7 @@ def table2_sgd(results_dir: str, results: dict | None = None) -> Claim:
             number(f"predicted by the swing at λ1 = {lams[-1]:g}", lg["predicted"], "{:.2f}", " %"))
     close = all(r["paper"] and r["ours"] > 0 and 1 / 1.5 <= r["ours"] / r["paper"] <= 1.5 for r in (s, lg))
     verdict = "reproduced" if close else "reproduced qualitatively" if s["ours"] > lg["ours"] else "not reproduced"
-    return Claim(**base, ours=ours, settings={**_scale(results), "steps": s["steps"], "lr": s["lr"]}, verdict=verdict)
+    return Claim(**base, ours=ours, settings={**run_settings(results), "steps": s["steps"], "lr": s["lr"]}, verdict=verdict)
 
 
 @register("table-2-adaptive", "4", "l1_vgg16", heavy=True)
@@ -143,7 +144,7 @@ def table2_adaptive(results_dir: str, results: dict | None = None) -> Claim:
                  for r in picked)
     close = all(r["paper"] and r["ours"] > 0 and 0.5 <= r["ours"] / r["paper"] <= 2 for r in picked)
     few = all(r["ours"] < 25 for r in picked)
-    return Claim(**base, ours=ours, settings=_scale(results),
+    return Claim(**base, ours=ours, settings=run_settings(results),
                  verdict="reproduced" if close else "reproduced qualitatively" if few else "not reproduced")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import netresults, sparsity
 from . import Claim, number, register
-from .networks import NOT_RUN, _scale
+from .networks import NOT_RUN, run_settings
 
 SETTINGS = {"compare": dict(steps=20000, cd_epochs=1000)}
 """The page's settings: `sparsity.compare_methods` on (15) over its λ1 grid, with these iteration counts."""
@@ -60,5 +60,5 @@ def what_works_network(results_dir: str, results: dict | None = None) -> Claim:
                   for o, sw in sweeps.items())
     plain = all(sweeps[o].zeros.max() < 0.01 for o in ("sgd", "adam") if o in sweeps)
     prox = "prox-sgd" in sweeps and sweeps["prox-sgd"].expected()
-    return Claim(**base, ours=ours, settings={**_scale(results), "lam1": [float(v) for v in next(iter(sweeps.values())).lam1]},
+    return Claim(**base, ours=ours, settings={**run_settings(results), "lam1": [float(v) for v in next(iter(sweeps.values())).lam1]},
                  verdict="reproduced" if plain and prox else "reproduced qualitatively" if plain else "not reproduced")

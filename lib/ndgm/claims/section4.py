@@ -5,7 +5,8 @@ LASSO (15) with its printed 1.62 and 25.4, and the remark on soft-thresholding.
 `SETTINGS` holds the page's settings, one entry per library call (its keyword arguments); the page
 shows it and passes it to `ndgm.lasso`. Each claim function takes the page's results as optional
 keywords (`example`, `checks`, `curve`, `general`, `ista`, `search`) and otherwise computes them at
-`SETTINGS` (once per process, see `computed`). `records(**inputs)` gives every claim of the page.
+`SETTINGS` (once per process, see `computed`). `claims.for_page("lasso_paradox", **inputs)` gives
+every claim of the page.
 
 >>> from ndgm import claims, lasso
 >>> from ndgm.claims import section4 as S
@@ -19,7 +20,7 @@ import functools
 import numpy as np
 
 from .. import lasso, paper
-from . import Claim, get, ids, number, register
+from . import Claim, number, register
 
 PAGE = "lasso_paradox"
 
@@ -79,27 +80,13 @@ def computed(name: str):
     return compute(name)
 
 
-NEEDS: dict = {}
-"""For each claim id, the names of the page results its function accepts."""
-
-
-def _claim(id: str, *needs: str):
-    NEEDS[id] = needs
-    return register(id, "4", PAGE)
-
-
-def records(**inputs) -> list:
-    """Every claim of the page, computed from the page's own results in `inputs` where given."""
-    return [get(i, **{k: inputs[k] for k in NEEDS.get(i, ()) if k in inputs}) for i in ids(PAGE)]
-
-
 def _count(k: int, n: int, what: str = "") -> str:
     return f"{k} of {n}{what}"
 
 
 # ----- Section 4 --------------------------------------------------------------------------------
 
-@_claim("prop-4.1", "checks")
+@register("prop-4.1", "4", PAGE)
 def prop_4_1(checks: dict | None = None) -> Claim:
     """Proposition 4.1: no coordinate is ever zero, and each ends in the 2-cycle of eq. (8)."""
     checks = checks or computed("checks")
@@ -125,7 +112,7 @@ def _toy_settings(c) -> dict:
     return {"lam1": c.lam1.tolist(), "lr": c.lr.tolist(), "starts": int(c.nonzero.shape[-1]), "steps": int(c.steps)}
 
 
-@_claim("eq-8", "checks")
+@register("eq-8", "4", PAGE)
 def eq_8(checks: dict | None = None) -> Claim:
     """Eq. (8): the cycle's two values are γ_k and γ_k − αλ1 with γ_k ∈ (0, αλ1)."""
     checks = checks or computed("checks")
@@ -156,7 +143,7 @@ def _vector(v) -> str:
     return "[" + ", ".join(f"{x:.4f}" for x in v) + "]"
 
 
-@_claim("two-d", "example")
+@register("two-d", "4", PAGE)
 def two_d(example=None) -> Claim:
     """Section 4's two-dimensional example: eight printed vectors and two printed bounds on ‖β‖₁."""
     ex = example or computed("two_d")
@@ -203,7 +190,7 @@ def eq9_verdict(printed_l1: float, printed_step: float, violated_p3: float) -> s
     return "not reproduced" if violated_p3 > 0 else "reproduced"
 
 
-@_claim("eq-9", "checks")
+@register("eq-9", "4", PAGE)
 def eq_9(checks: dict | None = None) -> Claim:
     """Eq. (9): lim ‖β_k‖₁ < αλ1, quoted from the subgradient method's constant-step result."""
     checks = checks or computed("checks")
@@ -230,7 +217,7 @@ def eq_9(checks: dict | None = None) -> Claim:
                  verdict=eq9_verdict(printed_l1, printed_step, violated))
 
 
-@_claim("paradox-curve", "curve")
+@register("paradox-curve", "4", PAGE)
 def paradox_curve(curve=None) -> Claim:
     """Eq. (8)'s consequence: the cycle's average ‖β‖₁ is Pαλ1/2, growing with λ1."""
     c = curve or computed("curve")
@@ -263,7 +250,7 @@ def soft_threshold_verdict(gaps) -> str:
     return "not reproduced" if converges else "reproduced qualitatively"
 
 
-@_claim("soft-threshold", "ista", "general")
+@register("soft-threshold", "4", PAGE)
 def soft_threshold(ista: dict | None = None, general=None) -> Claim:
     """Section 4's remark: soft-thresholding (ISTA) gives sparse but necessarily suboptimal solutions."""
     ista = ista or computed("ista")
@@ -289,7 +276,7 @@ def soft_threshold(ista: dict | None = None, general=None) -> Claim:
 
 # ----- Appendix B.1-B.2 ------------------------------------------------------------------------
 
-@_claim("prop-b.1", "checks")
+@register("prop-b.1", "4", PAGE)
 def prop_b_1(checks: dict | None = None) -> Claim:
     """Proposition B.1: from a uniform random start, NDGM on (7) never produces an exact zero."""
     checks = checks or computed("checks")
@@ -307,7 +294,7 @@ def prop_b_1(checks: dict | None = None) -> Claim:
                  verdict="reproduced" if kept == total else "not reproduced")
 
 
-@_claim("prop-b.2", "checks")
+@register("prop-b.2", "4", PAGE)
 def prop_b_2(checks: dict | None = None) -> Claim:
     """Proposition B.2: the sequence does not converge; from N0 on it is the 2-cycle (13)."""
     checks = checks or computed("checks")
@@ -324,7 +311,7 @@ def prop_b_2(checks: dict | None = None) -> Claim:
                  verdict="reproduced" if ok == total else "not reproduced")
 
 
-@_claim("b2-paradox", "general")
+@register("b2-paradox", "4", PAGE)
 def b2_paradox(general=None) -> Claim:
     """Appendix B.2: the toy problem's failings carry over to the general LASSO (15)."""
     g = general or computed("general")
@@ -353,7 +340,7 @@ def b2_paradox(general=None) -> Claim:
                           else "reproduced qualitatively" if no_zeros and exact_zeros else "not reproduced"))
 
 
-@_claim("b2-numbers", "search")
+@register("b2-numbers", "4", PAGE)
 def b2_numbers(search=None) -> Claim:
     """Appendix B.2's 1.62 and 25.4, at the setting of our grid that comes closest."""
     s = search or computed("b2")
@@ -385,7 +372,7 @@ def b2_numbers(search=None) -> Claim:
                           else "not reproduced"))
 
 
-@_claim("b2-lambda", "search")
+@register("b2-lambda", "4", PAGE)
 def b2_lambda(search=None) -> Claim:
     """Appendix B.2 names its small penalty as two different values."""
     s = search or computed("b2")
@@ -407,7 +394,7 @@ def b2_lambda(search=None) -> Claim:
                  verdict="paper inconsistent" if distinct else "reproduced")
 
 
-@_claim("prop-b.6", "curve")
+@register("prop-b.6", "4", PAGE)
 def prop_b_6(curve=None) -> Claim:
     """Proposition B.6: 0 < lim inf ‖β_N‖₁ ≤ lim sup ‖β_N‖₁ < Pαλ1."""
     c = curve or computed("curve")

@@ -4,21 +4,19 @@ LASSO (7) at every step size, and the counterexample to Ma et al. (2022).
 
 `SETTINGS` holds every setting of the page; the page shows it and computes with it, and each claim
 function computes its side with `ndgm.stability` at those settings unless the page passes its own
-results (`curves=`, `smooth=`, `blow=`, `late=`, `toy=`, `d1=`, `const=`). `records` passes each claim
-the results it takes.
+results (`curves=`, `smooth=`, `blow=`, `late=`, `toy=`, `d1=`, `const=`); `claims.for_page` passes
+each claim the results it takes.
 
->>> from ndgm.claims import section5 as S
->>> recs = S.records()                               # doctest: +SKIP
+>>> from ndgm import claims
+>>> recs = claims.for_page("edge_of_stability")      # doctest: +SKIP
 >>> [c.verdict for c in recs]                        # doctest: +SKIP
 """
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from .. import grids, paper, stability
-from . import Claim, get, ids, number, register
+from . import Claim, number, register
 
 SECTION, PAGE = "5", "edge_of_stability"
 
@@ -286,18 +284,3 @@ def ma_counterexample(late=None, smooth=None, const=None) -> Claim:
                  settings={"late": SETTINGS["late"], "edge": summary(SETTINGS["edge"]),
                            "smoothness": SETTINGS["smoothness"]},
                  verdict="not reproduced" if subquadratic or smooth_by_5 else "reproduced")
-
-
-def records(**inputs) -> list[Claim]:
-    """Every claim of the page (`claims.get`), each given those of `inputs` (curves, smooth, blow, late, toy, d1,
-    const: the page's own `ndgm.stability` results) that its function takes."""
-    out = []
-    for i in ids(PAGE):
-        takes = inspect.signature(FUNCTIONS[i]).parameters
-        out.append(get(i, **{k: v for k, v in inputs.items() if k in takes}))
-    return out
-
-
-FUNCTIONS = {"prop-5.1": prop51, "fig-4": fig4, "eq-6": eq6, "d1-bound": d1_bound, "huber-smooth": huber_smooth,
-             "toy-lasso-bounded": toy_lasso_bounded, "ma-counterexample": ma_counterexample}
-"""Each claim's function, by id (the inputs a claim takes are its keyword parameters)."""
