@@ -37,45 +37,72 @@ except ImportError as e:  # pragma: no cover - exercised by the packaging test
 from . import data as datasets
 from . import netcheck, nets, train
 from .benchmark import cpu_model
-from .netresults import PAGES, SCALES, page_path
+from .netresults import PAGES, SCALES, page_path, swing
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
 PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's loop"], paper.LAMBDA1_NETWORK_LARGE)
 """Section 4's λ1 as Figure 3, Table 2 and Appendix C's loop print them (the text says 0.0002 for the first)."""
 
-# Figure 2. The paper names no optimizer, learning rate, batch size or epoch count for it. We train all
-# eight networks alike with Adam at PyTorch's default rate: in trial runs at the cpu scale, plain SGD (with
-# and without momentum, also from torchvision's VGG initialisation) left the networks without batch norm at
-# chance level for the whole budget, which would compare two flat lines.
+# Figure 2. The paper names no optimizer, learning rate, batch size or epoch count for it. The main runs train
+# every network alike with Adam at PyTorch's default rate; the recipe runs repeat VGG11 without batch norm with
+# SGD and heavy-ball momentum, from PyTorch's default initialisation and from He (Kaiming) initialisation, to
+# see whether the ReLU-GELU order depends on the recipe. Seeds are paired: seed s gives every network of the
+# same shape the same initial weights and every run the same order of the training images.
 RELU_VS_GELU = {
     "smoke": dict(data=dict(name="synthetic", n_train=256, n_test=128), width=1 / 16, epochs=2,
-                  batch_size=32, optimizer="adam", lr=1e-3, seeds=(0, 1)),
-    "cpu": dict(data=dict(name="fashion-mnist", n_train=8000, n_test=2000), width=1 / 8, epochs=6,
-                batch_size=64, optimizer="adam", lr=1e-3, seeds=(0, 1)),
-    "paper": dict(data=dict(name="cifar10"), width=1.0, epochs=100, batch_size=128, optimizer="adam", lr=1e-3,
-                  seeds=(0, 1, 2)),
+                  batch_size=32, seeds=(0, 1, 2)),
+    "cpu": dict(data=dict(name="fashion-mnist", n_train=12000, n_test=4000), width=1 / 8, epochs=5,
+                batch_size=64, seeds=(0, 1, 2, 3, 4)),
+    "paper": dict(data=dict(name="cifar10"), width=1.0, epochs=100, batch_size=128, seeds=(0, 1, 2, 3, 4)),
 }
+FIGURE2_NETWORKS = ((11, False), (13, False), (16, False), (19, False), (11, True), (19, True))
+"""(depth, batch norm) of the main runs: every depth of the family without batch norm, the paper's two with it."""
+SOFTPLUS_BETAS = (1.0, 4.0, 16.0)
+"""The smoothness-controlled family at depth 19 without batch norm: softplus log(1 + e^{βx})/β, smooth for
+every β and closer to ReLU as β grows, so that smoothness varies while the shape of the activation stays."""
+RECIPES = {"adam": dict(optimizer="adam", lr=1e-3, momentum=0.0, init="default"),
+           "sgdm": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="default"),
+           "sgdm-kaiming": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="kaiming")}
+"""Training recipes of Figure 2's runs: Adam (the main runs), and SGD with momentum 0.9 at α = 0.01 from
+PyTorch's default initialisation and from He initialisation (the recipe runs, VGG11 without batch norm)."""
+RECIPE_DEPTH = 11
 
 # Figure 3 and Table 2: α = 0.003 and λ1 in {0.002, 2} at every scale (the paper's values); what shrinks
-# at the smaller scales is the data, the number of steps and (for smoke only) the network's width.
+# at the smaller scales is the data, the number of steps and (for smoke only) the network's width. Beside
+# them: the unpenalised controls (λ1 = 0) at the paper's α, and RMSProp and Adam at a step size where they
+# learn (LEARNING_LR), for `short_epochs` (half the steps at the cpu scale).
 L1_VGG16 = {
     "smoke": dict(data=dict(name="synthetic", n_train=256, n_test=128), width=1 / 16, weights=None,
-                  head="cifar", epochs=2, batch_size=32),
+                  head="cifar", epochs=2, short_epochs=2, batch_size=32),
     "cpu": dict(data=dict(name="fashion-mnist", n_train=4000, n_test=1000), width=1.0, weights="lpips",
-                head="cifar", epochs=4, batch_size=8),      # 2,000 steps: T·αλ1 = 0.012 at λ1 = 0.002
+                head="cifar", epochs=4, short_epochs=2, batch_size=8),  # 2,000 steps: T·αλ1 = 0.012 at λ1 = 0.002
     "paper": dict(data=dict(name="cifar10"), width=1.0, weights="auto", head="torchvision",
-                  epochs=paper.SECTION4_NETWORK["epochs"], batch_size=paper.SECTION4_NETWORK["batch_size"]),
+                  epochs=paper.SECTION4_NETWORK["epochs"], short_epochs=paper.SECTION4_NETWORK["epochs"],
+                  batch_size=paper.SECTION4_NETWORK["batch_size"]),
 }
+LEARNING_LR = {"sgd": PAPER_LR, "rmsprop": 1e-5, "adam": 1e-4}
+"""A step size at which each optimizer fine-tunes the pretrained VGG16, fixed before any run: the paper's α
+for SGD (it learns there); 1e-4 for Adam, the usual fine-tuning rate (its per-weight step is about α from
+the first step on); 1e-5 for PyTorch's RMSProp, whose running average starts at 0 and has no bias correction,
+so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early step size."""
 
-# What works instead: Figure 3's set-up (network, data, α, batch) with SGD and Adam against ProxSGD and
-# ProxAdam over four λ1 a decade apart. At the cpu scale each run is half as long as Figure 3's (1,000
-# steps): sixteen runs of Figure 3's length would take four hours on two cores.
-WHAT_WORKS = {
-    "smoke": dict(L1_VGG16["smoke"], l1=(0.002, 0.02, 0.2, 2.0)),
-    "cpu": dict(L1_VGG16["cpu"], epochs=2, l1=(0.002, 0.02, 0.2, 2.0)),
-    "paper": dict(L1_VGG16["paper"], l1=(0.0002, 0.002, 0.02, 0.2, 2.0)),
+# What works instead, where it matters: the same VGG16, data and batch, each optimizer at its learning step
+# size, over a λ1 grid that runs from a penalty comparable to the cross-entropy (λ1‖w‖₁ ≈ 1 at λ1 = 1e-5, as
+# ‖w‖₁ ≈ 8e4) up to one that destroys the network, spaced by each optimizer's own threshold: αλ1 for SGD and
+# ProxSGD, about αλ1/√v̂ for ProxAdam (tiny √v̂ makes it large, hence its smaller λ1). λ1 = 0 is the shared
+# control; its magnitude-pruned versions are the fifth method.
+WHAT_WORKS_GRID = {
+    "smoke": {"sgd": (0.0, 5e-3), "prox-sgd": (5e-3,), "adam": (0.0, 1e-5), "prox-adam": (1e-6,)},
+    "cpu": {"sgd": (0.0, 1e-3, 2e-3, 5e-3), "prox-sgd": (1e-3, 2e-3, 5e-3), "adam": (0.0, 1e-6, 1e-5, 1e-4),
+            "prox-adam": (1e-7, 1e-6, 1e-5)},
+    "paper": {"sgd": (0.0, 1e-4, 1e-3, 2e-3, 5e-3), "prox-sgd": (1e-4, 1e-3, 2e-3, 5e-3),
+              "adam": (0.0, 1e-6, 1e-5, 1e-4), "prox-adam": (1e-8, 1e-7, 1e-6, 1e-5)},
 }
-WHAT_WORKS_OPTIMIZERS = ("sgd", "prox-sgd", "adam", "prox-adam")
+WHAT_WORKS_LR = {"sgd": PAPER_LR, "prox-sgd": PAPER_LR, "adam": LEARNING_LR["adam"], "prox-adam": LEARNING_LR["adam"]}
+WHAT_WORKS = {"smoke": L1_VGG16["smoke"], "cpu": dict(L1_VGG16["cpu"], epochs=2), "paper": L1_VGG16["paper"]}
+WHAT_WORKS_OPTIMIZERS = tuple(WHAT_WORKS_LR)
+PRUNE_FRACTIONS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+"""Global magnitude pruning of every unpenalised (λ1 = 0) VGG16: the fractions of parameters set to 0."""
 
 
 NOTES = {
@@ -109,25 +136,54 @@ class Run:
                 "data": dict(self.data), "config": asdict(self.config)}
 
 
+def _vgg_run(scale, name, depth, activation, batch_norm, recipe, seed, beta=None) -> Run:
+    s, r = RELU_VS_GELU[scale], RECIPES[recipe]
+    model = (("arch", "vgg"), ("depth", depth), ("activation", activation), ("batch_norm", batch_norm),
+             ("pool", "avg"), ("width", s["width"]))
+    model += (("beta", beta),) if beta is not None else ()
+    model += (("init", r["init"]),) if r["init"] != "default" else ()
+    return Run("relu_vs_gelu", scale, name, model, tuple(s["data"].items()),
+               train.Config(r["optimizer"], r["lr"], 0.0, s["epochs"], s["batch_size"], seed, momentum=r["momentum"]))
+
+
+def _figure2_runs(scale: str) -> list[Run]:
+    seeds = RELU_VS_GELU[scale]["seeds"]
+    bn_name = {False: "nobn", True: "bn"}
+    main = [_vgg_run(scale, f"vgg{d}-{act}-{bn_name[bn]}-seed{seed}", d, act, bn, "adam", seed)
+            for d, bn in FIGURE2_NETWORKS for act in ("relu", "gelu") for seed in seeds]
+    smooth = [_vgg_run(scale, f"vgg19-softplus{beta:g}-nobn-seed{seed}", 19, "softplus", False, "adam", seed, beta)
+              for beta in SOFTPLUS_BETAS for seed in seeds]
+    recipes = [_vgg_run(scale, f"vgg{RECIPE_DEPTH}-{act}-nobn-{recipe}-seed{seed}", RECIPE_DEPTH, act, False,
+                        recipe, seed)
+               for recipe in RECIPES if recipe != "adam" for act in ("relu", "gelu") for seed in seeds]
+    return main + smooth + recipes
+
+
+def _vgg16_run(page, scale, s, name, optimizer, lr, l1, epochs) -> Run:
+    return Run(page, scale, name, (("arch", "vgg16"), ("weights", s["weights"]), ("head", s["head"]), ("width", s["width"])),
+               tuple(s["data"].items()), train.Config(optimizer, lr, l1, epochs, s["batch_size"], 0))
+
+
 def runs(page: str, scale: str) -> list[Run]:
     """The grid of runs that page `page` shows at `scale`."""
     validation.choice("page", page, PAGES)
     validation.choice("scale", scale, SCALES)
     if page == "relu_vs_gelu":
-        s = RELU_VS_GELU[scale]
-        return [Run(page, scale, f"vgg{d}-{act}-{'bn' if bn else 'nobn'}-seed{seed}",
-                    (("arch", "vgg"), ("depth", d), ("activation", act), ("batch_norm", bn),
-                     ("pool", "avg"), ("width", s["width"])),
-                    tuple(s["data"].items()),
-                    train.Config(s["optimizer"], s["lr"], 0.0, s["epochs"], s["batch_size"], seed))
-                for d in paper.FIGURE2_DEPTHS for bn in (False, True) for act in ("relu", "gelu") for seed in s["seeds"]]
-    s, lams, optimizers = ((L1_VGG16[scale], PAPER_L1, ("sgd", "rmsprop", "adam")) if page == "l1_vgg16" else
-                           (WHAT_WORKS[scale], WHAT_WORKS[scale]["l1"], WHAT_WORKS_OPTIMIZERS))
-    return [Run(page, scale, f"{opt}-l1={lam:g}",
-                (("arch", "vgg16"), ("weights", s["weights"]), ("head", s["head"]), ("width", s["width"])),
-                tuple(s["data"].items()),
-                train.Config(opt, PAPER_LR, lam, s["epochs"], s["batch_size"], 0))
-            for lam in lams for opt in optimizers]
+        return _figure2_runs(scale)
+    if page == "l1_vgg16":
+        s = L1_VGG16[scale]
+        table2 = [_vgg16_run(page, scale, s, f"{opt}-l1={lam:g}", opt, PAPER_LR, lam, s["epochs"])
+                  for lam in PAPER_L1 for opt in ("sgd", "rmsprop", "adam")]
+        controls = [_vgg16_run(page, scale, s, f"{opt}-l1=0", opt, PAPER_LR, 0.0, s["short_epochs"])
+                    for opt in ("sgd", "rmsprop", "adam")]
+        learning = [_vgg16_run(page, scale, s, f"{opt}-lr={LEARNING_LR[opt]:g}-l1={lam:g}", opt, LEARNING_LR[opt], lam,
+                               s["short_epochs"])
+                    for opt in ("rmsprop", "adam") for lam in (0.0,) + PAPER_L1]
+        return table2 + controls + learning
+    s = WHAT_WORKS[scale]
+    return [_vgg16_run(page, scale, s, f"{opt}-lr={WHAT_WORKS_LR[opt]:g}-l1={lam:g}", opt, WHAT_WORKS_LR[opt], lam,
+                       s["epochs"])
+            for opt, lams in WHAT_WORKS_GRID[scale].items() for lam in lams]
 
 
 def find(page: str, scale: str, name: str) -> Run:
@@ -142,7 +198,9 @@ def build_model(run: Run):
     arch = kw.pop("arch")
     torch.manual_seed(run.config.seed)
     if arch == "vgg":
-        return nets.vgg(**kw), "random initialisation (PyTorch's defaults)"
+        init = kw.get("init", "default")
+        return nets.vgg(**kw), ("He (Kaiming) initialisation, as torchvision's VGG" if init == "kaiming"
+                                else "random initialisation (PyTorch's defaults)")
     return nets.vgg16(**kw)
 
 
@@ -193,6 +251,38 @@ def _dataset(spec: tuple):
     return _DATA_CACHE[spec]
 
 
+def _twin(run: Run, results: str) -> dict | None:
+    """A finished run of another page with exactly `run`'s network, data and configuration (training is
+    deterministic on a CPU, so its record is `run`'s), relabelled as `run`; None if there is none."""
+    want = run.as_dict()
+    for page in PAGES:
+        folder = os.path.join(results, "runs", page, run.scale)
+        if page == run.page or not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".json"):
+                continue
+            with open(os.path.join(folder, name)) as f:
+                record = json.load(f)
+            if all(record.get(k) == want[k] for k in ("model", "data", "config")):
+                return {**record, "page": run.page, "name": run.name, "twin_of": f"{page}/{record['name']}"}
+    return None
+
+
+def pruning(model, data, config: train.Config, device) -> dict:
+    """Accuracy of `model` pruned as a practitioner would (`train.prune_evaluate`): a penalised network trained
+    by (sub)gradient steps at its swing (αλ1 for SGD, α for RMSProp and Adam: `netresults.swing`); an
+    unpenalised one by global magnitude pruning to each of `PRUNE_FRACTIONS`."""
+    x, y = data.x_test.to(device), data.y_test.to(device)
+    if config.l1 > 0 and config.optimizer not in train.PROXIMAL:
+        tau = swing(config.optimizer, config.lr, config.l1)
+        return {"swing": train.prune_evaluate(model, x, y, [tau])[0]}
+    if config.l1 == 0:
+        rows = train.prune_evaluate(model, x, y, train.magnitude_thresholds(model, PRUNE_FRACTIONS))
+        return {"magnitude": [{"fraction": f, **r} for f, r in zip(PRUNE_FRACTIONS, rows)]}
+    return {}
+
+
 def execute(run: Run, results: str, *, device: str = "auto", progress: bool = True, **options) -> dict:
     """Train `run` unless its result file exists; return the result record (also written to disk).
 
@@ -203,6 +293,10 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
     if os.path.exists(path):
         with open(path) as f:
             return json.load(f)
+    twin = _twin(run, results)
+    if twin is not None:
+        write_json_atomic(twin, path)
+        return twin
     dev = resolve_device(device)
     data = _dataset(run.data)
     model, weights = build_model(run)
@@ -216,6 +310,8 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
               "environment": environment(dev), "started": started.isoformat(timespec="seconds"),
               "wall_s": time.perf_counter() - t0, "history": history.as_dict(),
               "sparsity": netcheck.check_network(model, run.config.lr, run.config.l1, run.config.optimizer).as_dict()}
+    if dict(run.model)["arch"] == "vgg16":
+        record["pruning"] = pruning(model, data, run.config, dev)
     write_json_atomic(record, path)
     os.remove(ckpt)
     return record

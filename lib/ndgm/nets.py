@@ -44,7 +44,8 @@ CONFIGS: dict[int, list] = {
     19: [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
          512, 512, 512, 512, "M"],
 }
-ACTIVATIONS = ("relu", "gelu")
+ACTIVATIONS = ("relu", "gelu", "softplus")
+INITS = ("default", "kaiming")
 POOLS = ("avg", "max")
 WEIGHTS = ("auto", "torchvision", "lpips", None)
 HEADS = ("cifar", "torchvision")
@@ -68,9 +69,10 @@ def _scaled(channels: int, width: float) -> int:
     return max(1, int(round(channels * width)))
 
 
-def _features(config, *, in_channels, activation, batch_norm, pool, width) -> nn.Sequential:
+def _features(config, *, in_channels, activation, batch_norm, pool, width, beta=1.0) -> nn.Sequential:
     """Convolutions (3x3, padding 1), [batch norm], activation; pooling 2x2 stride 2 at each "M"."""
-    act = {"relu": lambda: nn.ReLU(inplace=True), "gelu": lambda: nn.GELU(approximate="none")}[activation]
+    act = {"relu": lambda: nn.ReLU(inplace=True), "gelu": lambda: nn.GELU(approximate="none"),
+           "softplus": lambda: nn.Softplus(beta=beta, threshold=20.0 / beta)}[activation]
     pooling = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
     layers, channels = [], in_channels
     for entry in config:
@@ -90,8 +92,24 @@ def _last_channels(features: nn.Sequential) -> int:
     return [m for m in features if isinstance(m, nn.Conv2d)][-1].out_channels
 
 
+def _kaiming(model: nn.Module) -> None:
+    """He initialisation as torchvision's VGG has it: convolutions from N(0, 2 / fan_out), linear layers
+    from N(0, 0.01²), biases 0, batch norm scales 1."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, 0.0, 0.01)
+            nn.init.zeros_(m.bias)
+
+
 def vgg(depth: int, *, activation: str = "relu", batch_norm: bool = False, pool: str = "avg",
-        width: float = 1.0, num_classes: int = 10, in_channels: int = 3) -> nn.Module:
+        width: float = 1.0, num_classes: int = 10, in_channels: int = 3, beta: float = 1.0,
+        init: str = "default") -> nn.Module:
     """The CIFAR VGG of Section 3 (Figure 2), as in pytorch-cifar with Appendix A.1's changes.
 
     Each entry of ``CONFIGS[depth]`` is a 3x3 convolution with padding 1, followed by batch norm (when
@@ -106,8 +124,9 @@ def vgg(depth: int, *, activation: str = "relu", batch_norm: bool = False, pool:
     ----------
     depth : {11, 13, 16, 19}
         Key of ``CONFIGS``; the paper's Figure 2 uses 11 and 19.
-    activation : {"relu", "gelu"}
-        ``nn.ReLU`` (non-smooth: an NDGM) or ``nn.GELU`` in its exact erf form (smooth: a GD).
+    activation : {"relu", "gelu", "softplus"}
+        ``nn.ReLU`` (non-smooth: an NDGM), ``nn.GELU`` in its exact erf form (smooth: a GD), or
+        ``nn.Softplus`` log(1 + e^{βx})/β, a smooth ReLU whose curvature at the kink grows with `beta`.
     batch_norm : bool
         A ``BatchNorm2d`` after every convolution (Figure 2, bottom row) or none (top row).
     pool : {"avg", "max"}
@@ -115,6 +134,11 @@ def vgg(depth: int, *, activation: str = "relu", batch_norm: bool = False, pool:
     width : float in (0, 4]
         Multiplies every channel count (rounded, at least 1); 1 is the paper's width.
     num_classes, in_channels : int >= 1
+    beta : float in [0.01, 1000]
+        Softplus's β (used only by ``activation="softplus"``): 1 is PyTorch's default, larger is closer to ReLU.
+    init : {"default", "kaiming"}
+        PyTorch's default initialisation of each layer, or He initialisation as torchvision's VGG
+        (`_kaiming`).
 
     Returns
     -------
@@ -130,6 +154,8 @@ def vgg(depth: int, *, activation: str = "relu", batch_norm: bool = False, pool:
     """
     depth = choice("depth", count("depth", depth), CONFIGS)
     activation = choice("activation", activation, ACTIVATIONS)
+    beta = float(in_range("beta", beta, low=0.01, high=1000.0, high_open=False))
+    init = choice("init", init, INITS)
     if not isinstance(batch_norm, bool):
         raise ValueError(f"batch_norm must be True or False; got {batch_norm!r}")
     pool = choice("pool", pool, POOLS)
@@ -137,12 +163,15 @@ def vgg(depth: int, *, activation: str = "relu", batch_norm: bool = False, pool:
     num_classes = count("num_classes", num_classes)
     in_channels = count("in_channels", in_channels)
     features = _features(CONFIGS[depth], in_channels=in_channels, activation=activation,
-                         batch_norm=batch_norm, pool=pool, width=width)
-    return nn.Sequential(OrderedDict([
+                         batch_norm=batch_norm, pool=pool, width=width, beta=beta)
+    net = nn.Sequential(OrderedDict([
         ("features", features),
         ("flatten", nn.Flatten()),
         ("classifier", nn.Linear(_last_channels(features), num_classes)),
     ]))
+    if init == "kaiming":
+        _kaiming(net)
+    return net
 
 
 def vgg16(*, weights="auto", head: str = "cifar", width: float = 1.0, num_classes: int = 10,

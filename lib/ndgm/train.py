@@ -144,6 +144,37 @@ def evaluate(model, x, y, batch_size: int = 500) -> tuple[float, float]:
     return loss.item() / x.shape[0], correct.item() / x.shape[0]
 
 
+def prune_evaluate(model, x, y, taus) -> list[dict]:
+    """Accuracy after pruning: for each τ in `taus`, every parameter with |w| < τ set to 0, the network
+    evaluated on (x, y), its weights then restored. Returns, per τ, ``{"tau", "zeros", "val_loss",
+    "val_acc"}`` with `zeros` the fraction of parameters that are exactly 0 once pruned."""
+    params = list(model.parameters())
+    saved = [p.detach().clone() for p in params]
+    n = sum(p.numel() for p in params)
+    out = []
+    for tau in taus:
+        validation.in_range("tau", tau, low=0.0)
+        with torch.no_grad():
+            for p in params:
+                p.masked_fill_(p.abs() < tau, 0.0)
+        zeros = sum(int((p == 0).sum()) for p in params) / n
+        loss, acc = evaluate(model, x, y)
+        out.append({"tau": float(tau), "zeros": zeros, "val_loss": loss, "val_acc": acc})
+        with torch.no_grad():
+            for p, q in zip(params, saved):
+                p.copy_(q)
+    return out
+
+
+def magnitude_thresholds(model, fractions) -> list[float]:
+    """The τ that global magnitude pruning uses to zero the fraction `f` of all parameters, for each f in
+    `fractions` (the f-quantile of |w|, nudged up so that the quantile itself is pruned)."""
+    a = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).abs().double().cpu().numpy()
+    a.sort()
+    fractions = validation.in_range("fractions", fractions, low=0.0, high=1.0, low_open=True)
+    return [float(np.nextafter(a[min(a.size - 1, int(np.ceil(f * a.size)) - 1)], np.inf)) for f in fractions]
+
+
 def _rng_state(gen):
     return {"torch": torch.get_rng_state(), "shuffle": gen.get_state(),
             "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
