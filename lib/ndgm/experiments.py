@@ -317,8 +317,10 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
     return record
 
 
-def collect(page: str, scale: str, results: str) -> dict | None:
-    """Merge the page's run files into ``<page>-<scale>.json`` when every run is done; else None."""
+def collect(page: str, scale: str, results: str, rules: dict | None = None) -> dict | None:
+    """Merge the page's run files into ``<page>-<scale>.json`` when every run is done; else None. `rules`
+    (claim id → rule text, `ndgm.claims.rules(page)`) are stored with them: the rules the page's claims are
+    decided by, which a claim checks before it decides."""
     grid = runs(page, scale)
     paths = [run_path(results, r) for r in grid]
     if not all(os.path.exists(p) for p in paths):
@@ -330,14 +332,15 @@ def collect(page: str, scale: str, results: str) -> dict | None:
     first = records[grid[0].name]
     merged = {"page": page, "scale": scale, "notes": NOTES[page], "data": first["data_used"], "weights": first["weights"],
               "environment": first["environment"], "started": min(r["started"] for r in records.values()),
-              "wall_s": sum(r["wall_s"] for r in records.values()), "runs": records}
+              "wall_s": sum(r["wall_s"] for r in records.values()), "rules": dict(rules or {}), "runs": records}
     write_json_atomic(merged, page_path(results, page, scale))
     return merged
 
 
 def reproduce(page: str, scale: str, results: str, *, device: str = "auto", progress: bool = True,
-              **options) -> dict:
-    """Run every missing run of `page` at `scale`, then merge and return the page's results."""
+              rules: dict | None = None, **options) -> dict:
+    """Run every missing run of `page` at `scale`, then merge (with `rules`, see `collect`) and return the
+    page's results."""
     for r in runs(page, scale):
         execute(r, results, device=device, progress=progress, **options)
-    return collect(page, scale, results)
+    return collect(page, scale, results, rules)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import grids, paper, validation
+from . import grids, paper, stats, validation
+from .netruns import LEARNED_ACC, PageRuns, RunRecord
+from .stats import Interval
 
 PAGES = ("relu_vs_gelu", "l1_vgg16", "what_works")
 SCALES = ("smoke", "cpu", "paper")
@@ -46,10 +48,12 @@ def best(page: str, results: str) -> dict | None:
     return None
 
 
-def results_for_page(page: str, scale: str | None, results: str, *, device: str = "auto") -> dict:
+def results_for_page(page: str, scale: str | None, results: str, *, device: str = "auto",
+                     rules: dict | None = None) -> dict:
     """What a heavy page shows: with `scale` given, that scale reproduced into `results` (training what is
-    missing); with None, the largest completed scale in `results`, or else a fresh `smoke` run in a
-    temporary folder. Only training needs PyTorch (ndgm.experiments)."""
+    missing, and merging with the page's claim `rules`); with None, the largest completed scale in
+    `results`, or else a fresh `smoke` run in a temporary folder. Only training needs PyTorch
+    (ndgm.experiments)."""
     if scale is None:
         found = best(page, results)
         if found is not None:
@@ -57,9 +61,10 @@ def results_for_page(page: str, scale: str | None, results: str, *, device: str 
     from . import experiments
 
     if scale is not None:
-        return experiments.reproduce(page, validation.choice("scale", scale, SCALES), results, device=device)
+        return experiments.reproduce(page, validation.choice("scale", scale, SCALES), results, device=device,
+                                     rules=rules)
     with tempfile.TemporaryDirectory() as tmp:
-        return experiments.reproduce(page, "smoke", tmp, device=device, progress=False)
+        return experiments.reproduce(page, "smoke", tmp, device=device, progress=False, rules=rules)
 
 
 def _records(results: dict) -> list:
@@ -77,46 +82,134 @@ def _runs(results: dict, **match) -> list:
     return out
 
 
-def final_losses(results: dict, depth: int, batch_norm: bool, activation: str) -> np.ndarray:
-    """Final training losses of every seed of one Figure 2 network, shape (seeds,)."""
-    recs = _runs(results, depth=depth, batch_norm=batch_norm, activation=activation)
-    if not recs:
-        raise ValueError(f"no run with depth={depth}, batch_norm={batch_norm}, activation={activation!r}")
-    return np.array([r["history"]["train_loss"][-1] for r in recs])
+def as_runs(results) -> PageRuns:
+    """`results` (a page's merged results, as `best` returns, or a `PageRuns`) as a `PageRuns`."""
+    return results if isinstance(results, PageRuns) else PageRuns.from_dict(results)
 
 
-def loss_curves(results: dict, depth: int, batch_norm: bool, activation: str) -> np.ndarray:
-    """Training loss per epoch of every seed of one Figure 2 network, shape (seeds, epochs)."""
-    recs = _runs(results, depth=depth, batch_norm=batch_norm, activation=activation)
-    return np.array([r["history"]["train_loss"] for r in recs])
+# ----- Figure 2: paired comparisons over seeds --------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """Runs `a` against runs `b`, paired by seed (same initial weights where the shapes agree, same order of
+    images): the difference a − b of the final training loss and of the loss area (`RunRecord.loss_area`),
+    each with its percentile-bootstrap interval (`ndgm.stats.paired_difference`)."""
+
+    label: str
+    a: tuple
+    b: tuple
+    final: Interval
+    area: Interval
+
+    @property
+    def seeds(self) -> int:
+        return len(self.a)
+
+    @property
+    def learned(self) -> bool:
+        """Whether every run of both sides learned (`RunRecord.learned`)."""
+        return all(r.learned() for r in self.a + self.b)
+
+    @property
+    def min_acc(self) -> float:
+        """The lowest final validation accuracy of all the runs compared."""
+        return min(r.val_acc for r in self.a + self.b)
+
+    def mean(self, side: str) -> float:
+        """The mean final training loss of side "a" or "b"."""
+        return float(np.mean([r.train_loss for r in getattr(self, validation.choice("side", side, ("a", "b")))]))
+
+    def diffs(self, stat: str = "final") -> np.ndarray:
+        """The per-seed differences a − b of `stat` ("final" training loss or loss "area")."""
+        get = {"final": lambda r: r.train_loss, "area": lambda r: r.loss_area}[validation.choice("stat", stat, ("final", "area"))]
+        return np.array([get(x) - get(y) for x, y in zip(self.a, self.b)])
 
 
-def activation_gaps(results: dict) -> list[dict]:
-    """Figure 2's comparison, one row per (batch norm, depth): the final training loss of ReLU minus
-    GELU (mean over seeds), the seeds' spread (largest range of either activation's final losses),
-    and a verdict: "GELU lower" or "ReLU lower" when the gap exceeds the spread, else "within seed noise"."""
-    rows = []
-    for bn in (False, True):
-        for depth in sorted({r["model"]["depth"] for r in _records(results)}):
-            relu = final_losses(results, depth, bn, "relu")
-            gelu = final_losses(results, depth, bn, "gelu")
-            gap = float(relu.mean() - gelu.mean())
-            spread = float(max(np.ptp(relu), np.ptp(gelu)))
-            verdict = ("GELU lower" if gap > spread else "ReLU lower" if gap < -spread else "within seed noise")
-            rows.append({"batch_norm": bn, "depth": depth, "relu": float(relu.mean()), "gelu": float(gelu.mean()),
-                         "gap": gap, "spread": spread, "seeds": len(relu), "verdict": verdict})
-    return rows
+def compare(results, label: str, a: dict, b: dict) -> Comparison:
+    """The runs matching `a` against those matching `b` (`PageRuns.select`), paired by seed."""
+    runs = as_runs(results)
+    ra, rb = runs.select(**a), runs.select(**b)
+    if [r.seed for r in ra] != [r.seed for r in rb] or len(ra) < 2:
+        raise ValueError(f"{label}: runs matching {a} and {b} must have the same seeds, at least 2; got seeds "
+                         f"{[r.seed for r in ra]} and {[r.seed for r in rb]}")
+    diff = {s: stats.paired_difference([getattr(r, k) for r in ra], [getattr(r, k) for r in rb])
+            for s, k in (("final", "train_loss"), ("area", "loss_area"))}
+    return Comparison(label, tuple(ra), tuple(rb), diff["final"], diff["area"])
 
 
-def figure2_verdict(rows: list[dict]) -> dict:
-    """Section 3's two claims against the gaps: without batch norm the GELU advantage grows with
-    depth (and exceeds the seeds' spread at the deepest network); with batch norm the curves cannot
-    be told apart (every gap within the seeds' spread)."""
-    plain = sorted((r for r in rows if not r["batch_norm"]), key=lambda r: r["depth"])
-    normed = [r for r in rows if r["batch_norm"]]
-    widens = plain[-1]["gap"] > plain[0]["gap"] and plain[-1]["verdict"] == "GELU lower"
-    indistinct = all(r["verdict"] == "within seed noise" for r in normed)
-    return {"widens_without_bn": bool(widens), "indistinct_with_bn": bool(indistinct)}
+ADAM_RECIPE = dict(optimizer="adam", momentum=0.0, init="default")
+"""Figure 2's main recipe (see ndgm.experiments.RECIPES)."""
+
+
+def recipe_label(optimizer: str, momentum: float, init: str) -> str:
+    """A training recipe in words: "Adam", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"."""
+    words = [OPTIMIZER_LABELS.get(optimizer, optimizer).split(" (")[0]]
+    words += [f"momentum {momentum:g}"] if momentum else []
+    words += ["He init"] if init == "kaiming" else []
+    return ", ".join(words)
+
+
+@dataclass(frozen=True)
+class Figure2:
+    """Figure 2 on a page's runs: the ReLU − GELU comparison of each network (`gaps`, keyed by (depth,
+    batch norm)), how the gap without batch norm changes from the shallowest to the deepest network
+    (`widening`, per statistic), the softplus family (`smoothness`) and the recipes (`recipes`, keyed by
+    label, at one depth without batch norm)."""
+
+    gaps: dict
+    widening: dict
+    smoothness: tuple
+    recipes: dict
+
+    def depths(self, batch_norm: bool) -> list:
+        return sorted(d for d, bn in self.gaps if bn == batch_norm)
+
+
+def _softplus(beta):
+    return dict(depth=19, batch_norm=False, activation="softplus", beta=beta, **ADAM_RECIPE)
+
+
+def figure2(results) -> Figure2:
+    """Every comparison of the page relu_vs_gelu (see `Figure2`)."""
+    runs = as_runs(results)
+    main = [r for r in runs.runs.values() if r.matches(**ADAM_RECIPE) and r.field("activation") == "relu"]
+    shapes = sorted({(r.field("depth"), r.field("batch_norm")) for r in main})
+    gaps = {(d, bn): compare(runs, f"VGG{d}, {'with' if bn else 'without'} batch norm, ReLU − GELU",
+                             dict(depth=d, batch_norm=bn, activation="relu", **ADAM_RECIPE),
+                             dict(depth=d, batch_norm=bn, activation="gelu", **ADAM_RECIPE)) for d, bn in shapes}
+    plain = sorted(d for d, bn in gaps if not bn)
+    widening = {}
+    if len(plain) >= 2:
+        deep, shallow = gaps[(plain[-1], False)], gaps[(plain[0], False)]
+        widening = {s: stats.difference_of_means(deep.diffs(s), shallow.diffs(s)) for s in ("final", "area")}
+    betas = sorted({r.field("beta") for r in runs.runs.values() if r.field("activation") == "softplus"})
+    smooth = ()
+    if len(betas) >= 2:
+        smooth = tuple(compare(runs, f"softplus β = {b:g} − softplus β = {betas[0]:g}", _softplus(b), _softplus(betas[0]))
+                       for b in betas[1:])
+        smooth += (compare(runs, f"ReLU − softplus β = {betas[-1]:g}",
+                           dict(depth=19, batch_norm=False, activation="relu", **ADAM_RECIPE), _softplus(betas[-1])),)
+    others = {(r.optimizer, r.lr, r.field("momentum"), r.field("init"), r.field("depth"))
+              for r in runs.runs.values() if not r.matches(**ADAM_RECIPE)}
+    recipes = {}
+    for opt, lr, momentum, init, depth in sorted(others):
+        if not recipes and (depth, False) in gaps:
+            recipes[recipe_label("adam", 0.0, "default")] = gaps[(depth, False)]
+        spec = dict(depth=depth, batch_norm=False, optimizer=opt, lr=lr, momentum=momentum, init=init)
+        label = recipe_label(opt, momentum, init)
+        recipes[label] = compare(runs, f"VGG{depth}, {label}, ReLU − GELU", dict(spec, activation="relu"),
+                                 dict(spec, activation="gelu"))
+    return Figure2(gaps, widening, smooth, recipes)
+
+
+def comparisons_markdown(rows) -> str:
+    """Comparisons as a MyST table: the means of both sides, the paired differences of the final loss and
+    of the loss area with their 95 % intervals, and the lowest accuracy of the runs."""
+    lines = ["| comparison | seeds | final loss, a | final loss, b | a − b, final loss [95 % CI] | "
+             "a − b, loss area [95 % CI] | lowest accuracy |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {c.label} | {c.seeds} | {c.mean('a'):.4f} | {c.mean('b'):.4f} | {c.final.text('{:+.4f}')} | "
+              f"{c.area.text('{:+.4f}')} | {c.min_acc:.3f} |" for c in rows]
+    return "\n".join(lines)
 
 
 def steps_per_epoch(record: dict) -> int:
@@ -140,21 +233,22 @@ def median_abs_start(record: dict) -> float:
     return float(10 ** np.interp(0.5, below, np.log10(TAU_GRID)))
 
 
-def predicted_below(record: dict, taus) -> np.ndarray:
-    """The fraction of |w| < τ that SGD's swing s = αλ1 alone predicts after T steps: weights that
-    started within T·s of zero have reached it and then alternate on either side of it, |w| spread
-    evenly over (0, s), so the fraction is F₀(T·s)·min(1, τ/s), F₀ the initial fraction of |w| below
-    a value. Cross-entropy gradients are ignored: this is the penalty's share of the story. For
-    RMSProp and Adam the step a weight takes is not fixed by α and λ1, and the prediction is nan."""
+def predicted_below(record, taus, epoch: int | None = None) -> np.ndarray:
+    """The fraction of |w| < τ that SGD's swing s = αλ1 alone predicts after T steps (T: the run's steps up to
+    `epoch`, by default all): weights that started within T·s of zero have reached it and then alternate on
+    either side of it, |w| spread evenly over (0, s), so the fraction is F₀(T·s)·min(1, τ/s), F₀ the initial
+    fraction of |w| below a value. Cross-entropy gradients are ignored: this is the penalty's share of the
+    story. For RMSProp and Adam the step a weight takes is not fixed by α and λ1, and the prediction is nan.
+    `record`: a `RunRecord` or a run's dict."""
+    rec = record if isinstance(record, RunRecord) else RunRecord.from_dict(record)
     taus = validation.in_range("taus", taus, low=0.0, low_open=True)
-    cfg = record["config"]
-    if cfg["optimizer"] != "sgd":
+    if rec.optimizer != "sgd":
         return np.full(taus.shape, np.nan)
-    s = swing(cfg["optimizer"], cfg["lr"], cfg["l1"])
+    s = swing(rec.optimizer, rec.lr, rec.l1)
     if s == 0:
-        return np.asarray(np.interp(np.log10(taus), np.log10(TAU_GRID), record["history"]["small_by_tau"]))
-    reach = steps_per_epoch(record) * len(record["history"]["epoch"]) * s
-    caught = np.interp(np.log10(reach), np.log10(TAU_GRID), record["history"]["below_start"], right=1.0)
+        return np.asarray(np.interp(np.log10(taus), np.log10(TAU_GRID), rec.history["small_by_tau"]))
+    reach = rec.steps_per_epoch * (epoch or rec.epochs) * s
+    caught = np.interp(np.log10(reach), np.log10(TAU_GRID), rec.history["below_start"], right=1.0)
     return caught * np.minimum(1.0, taus / s)
 
 
@@ -167,59 +261,269 @@ def tau_index(tau: float) -> int:
     return k
 
 
-def table2(results: dict, tau: float = paper.TABLE2_TAU) -> list[dict]:
-    """Table 2 beside the paper's: per optimizer and λ1, the percentage of weights with |w| < τ at the
-    end (ours, measured at τ on the recorded grid), the paper's, the swing s and the prediction."""
-    k = tau_index(tau)
+@dataclass(frozen=True)
+class Table2Row:
+    """One cell of Table 2 on our runs, read at the end of `epoch`: the percentage of weights with |w| < τ
+    (Table 2's τ) beside the paper's and the swing's prediction, with what says whether the network learned
+    (its own accuracy, and its λ1 = 0 control's at the same α and the same or an earlier epoch)."""
+
+    optimizer: str
+    l1: float
+    lr: float
+    steps: int
+    ours: float               # % of |w| < τ
+    paper: float | None       # the paper's % (at the paper's α and λ1 only)
+    predicted: float          # % predicted by the swing (SGD only, else nan)
+    zeros: float              # % exactly 0
+    l1_norm: float
+    val_acc: float
+    learned: bool
+    control_acc: float | None  # the λ1 = 0 control's accuracy (None: no control at this α)
+    swing: float
+
+
+def _control(runs: PageRuns, optimizer: str, lr: float) -> RunRecord | None:
+    found = runs.select(optimizer=optimizer, lr=lr, l1=0.0)
+    return found[0] if found else None
+
+
+def table2_row(runs, rec: RunRecord, epoch: int | None = None) -> Table2Row:
+    """`rec` as a `Table2Row` at the end of `epoch` (default: its last)."""
+    runs = as_runs(runs)
+    epoch = epoch or rec.epochs
+    ctrl = _control(runs, rec.optimizer, rec.lr)
+    ctrl_acc = None if ctrl is None else ctrl.at(min(epoch, ctrl.epochs), "val_acc")
+    acc = rec.at(epoch, "val_acc")
+    printed = paper.TABLE2.get((rec.optimizer, rec.l1)) if np.isclose(rec.lr, paper.SECTION4_NETWORK["lr"]) else None
+    return Table2Row(rec.optimizer, rec.l1, rec.lr, rec.steps_per_epoch * epoch, 100 * rec.at(epoch, "small"), printed,
+                     100 * float(predicted_below(rec, [paper.TABLE2_TAU], epoch)[0]), 100 * rec.at(epoch, "zeros"),
+                     rec.at(epoch, "l1"), acc, bool(acc >= LEARNED_ACC and not rec.diverged),
+                     ctrl_acc, swing(rec.optimizer, rec.lr, rec.l1))
+
+
+def table2(results, lr: float | None = None, epoch: int | None = None) -> list:
+    """Table 2 on a page's penalised runs at step size `lr` (default: the paper's α), one `Table2Row` per
+    optimizer and λ1, sorted by λ1 then optimizer; `epoch` reads every run at that epoch (default: its end)."""
+    runs = as_runs(results)
+    lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
+    recs = [r for r in runs.runs.values() if r.l1 > 0 and np.isclose(r.lr, lr)]
+    recs.sort(key=lambda r: (r.l1, OPTIMIZERS.index(r.optimizer)))
+    return [table2_row(runs, r, epoch) for r in recs]
+
+
+def learning_table(results, learning_lr: dict) -> list:
+    """Table 2 where the networks can learn: each optimizer at its step size in `learning_lr` (optimizer → α),
+    read after as many steps as its λ1 = 0 control ran (a longer run at that α is read at that epoch: its
+    first steps are the same as a shorter run's)."""
+    runs = as_runs(results)
     rows = []
-    for rec in sorted(_records(results), key=lambda r: (r["config"]["l1"], r["config"]["optimizer"])):
-        cfg, hist = rec["config"], rec["history"]
-        rows.append({"optimizer": cfg["optimizer"], "l1": cfg["l1"], "lr": cfg["lr"],
-                     "ours": 100 * hist["small_by_tau"][k], "paper": paper.TABLE2.get((cfg["optimizer"], cfg["l1"])),
-                     "zeros": 100 * hist["zeros"][-1], "l1_norm": hist["l1"][-1],
-                     "swing": swing(cfg["optimizer"], cfg["lr"], cfg["l1"]),
-                     "median_move": hist["swing"][0] if hist["swing"] else float("nan"),
-                     "predicted": 100 * float(predicted_below(rec, [tau])[0]),
-                     "steps": steps_per_epoch(rec) * len(hist["epoch"]), "val_acc": hist["val_acc"][-1]})
+    for opt, lr in learning_lr.items():
+        ctrl = _control(runs, opt, lr)
+        for rec in sorted((r for r in runs.select(optimizer=opt) if r.l1 > 0 and np.isclose(r.lr, lr)),
+                          key=lambda r: r.l1):
+            rows.append(table2_row(runs, rec, min(rec.epochs, ctrl.epochs) if ctrl else None))
     return rows
 
 
-def gaps_markdown(rows: list[dict]) -> str:
-    """`activation_gaps` as a MyST table."""
-    lines = ["| batch norm | depth | final loss, ReLU | final loss, GELU | ReLU − GELU | seeds' spread | verdict |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {'with' if r['batch_norm'] else 'without'} | {r['depth']} | {r['relu']:.4f} | {r['gelu']:.4f} | "
-              f"{r['gap']:+.4f} | {r['spread']:.4f} | {r['verdict']} |" for r in rows]
-    return "\n".join(lines)
-
-
-def table2_markdown(rows: list[dict]) -> str:
-    """`table2` as a MyST table: ours beside the paper's, with the swing and its prediction."""
+def table2_markdown(rows: list) -> str:
+    """`Table2Row`s as a MyST table: ours beside the paper's and the prediction, with accuracy and control."""
     def pct(v):
         return "–" if v is None or not np.isfinite(v) else f"{v:.2f} %"
 
-    lines = ["| optimizer | $\\lambda_1$ | ours | paper | predicted | $s$ | last move | zeros | "
-             "$\\lVert w\\rVert_1$ | accuracy |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {OPTIMIZER_LABELS[r['optimizer']]} | {r['l1']:g} | {pct(r['ours'])} | {pct(r['paper'])} | "
-              f"{pct(r['predicted'])} | {r['swing']:.1e} | {r['median_move']:.1e} | {pct(r['zeros'])} | "
-              f"{r['l1_norm']:.4g} | {r['val_acc']:.3f} |" for r in rows]
+    def acc(v):
+        return "–" if v is None else f"{v:.3f}"
+
+    lines = ["| optimizer | $\\alpha$ | $\\lambda_1$ | steps | ours | paper | predicted | zeros | $\\lVert w\\rVert_1$ | "
+             "accuracy | control's accuracy |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {OPTIMIZER_LABELS[r.optimizer]} | {r.lr:g} | {r.l1:g} | {r.steps:,} | {pct(r.ours)} | {pct(r.paper)} | "
+              f"{pct(r.predicted)} | {pct(r.zeros)} | {r.l1_norm:.4g} | {acc(r.val_acc)} | {acc(r.control_acc)} |"
+              for r in rows]
     return "\n".join(lines)
 
 
-def figure3_claims(results: dict) -> dict:
-    """Section 4's two readings of Figure 3 against a page's runs: (1) the final ‖w‖₁ differs widely
-    between optimizers (`spread`: largest over smallest final ‖w‖₁ at each λ1); (2) for SGD and Adam
-    the larger λ1 ends with the larger ‖w‖₁ (`larger_l1`, per optimizer, with both final norms)."""
-    recs = _records(results)
-    lams = sorted({r["config"]["l1"] for r in recs})
-    final = {(r["config"]["optimizer"], r["config"]["l1"]): r["history"]["l1"][-1] for r in recs}
-    spread = {lam: max(v for (o, l), v in final.items() if l == lam) / min(v for (o, l), v in final.items() if l == lam)
-              for lam in lams}
-    larger = {o: {"small": final[(o, lams[0])], "large": final[(o, lams[-1])],
-                  "holds": bool(final[(o, lams[-1])] > final[(o, lams[0])])}
-              for o in sorted({o for o, _ in final})}
-    return {"lams": lams, "spread": spread, "larger_l1": larger}
+@dataclass(frozen=True)
+class Collapse:
+    """The signature of a network wiped out by the penalty (SGD, large λ1): every weight sits in the band
+    |w| <= s = αλ1 of the two-cycle, spread evenly, so ‖w‖₁ = P·s/2 and the fraction below τ is τ/s."""
+
+    optimizer: str
+    l1: float
+    lr: float
+    n_params: int
+    l1_norm: float
+    val_acc: float
+    below: float              # % of |w| < τ at the end
+
+    @property
+    def band_norm(self) -> float:
+        """P·αλ1/2: ‖w‖₁ when every weight is spread evenly over (−αλ1, αλ1)."""
+        return self.n_params * swing(self.optimizer, self.lr, self.l1) / 2
+
+    @property
+    def ratio(self) -> float:
+        return self.l1_norm / self.band_norm
+
+    @property
+    def predicted_below(self) -> float:
+        """τ/(αλ1) in %: the fraction below τ of weights spread evenly over (0, αλ1)."""
+        return 100 * min(1.0, paper.TABLE2_TAU / swing(self.optimizer, self.lr, self.l1))
+
+
+def collapse(results, optimizer: str = "sgd", l1: float | None = None, lr: float | None = None) -> Collapse:
+    """`Collapse` of the run of `optimizer` at penalty `l1` (default: the largest) and `lr` (the paper's α)."""
+    runs = as_runs(results)
+    lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
+    cands = [r for r in runs.select(optimizer=optimizer) if np.isclose(r.lr, lr) and r.l1 > 0]
+    rec = max(cands, key=lambda r: r.l1) if l1 is None else next(r for r in cands if np.isclose(r.l1, l1))
+    return Collapse(rec.optimizer, rec.l1, rec.lr, int(rec.n_params), rec.l1_norm, rec.val_acc,
+                    100 * rec.history["small"][-1])
+
+
+def crossing_step(small: RunRecord, large: RunRecord) -> float:
+    """The training step at which the small-λ1 run's ‖w‖₁ would fall to the large-λ1 run's final ‖w‖₁ if it
+    kept shrinking at its last epoch's rate (the earliest such step, as the shrinking slows); the step it
+    got there if it did; inf when its ‖w‖₁ did not shrink in the last epoch."""
+    norms = np.asarray(small.history["l1"])
+    target = large.l1_norm
+    below = np.flatnonzero(norms <= target)
+    if below.size:
+        return float((below[0] + 1) * small.steps_per_epoch)
+    if norms.size < 2 or norms[-1] >= norms[-2]:
+        return float("inf")
+    rate = (norms[-2] - norms[-1]) / small.steps_per_epoch
+    return float(small.steps + (norms[-1] - target) / rate)
+
+
+@dataclass(frozen=True)
+class Figure3:
+    """Figure 3's two readings at one step size: `final[(optimizer, λ1)]` ‖w‖₁ at the end, the spread between
+    optimizers at each λ1 (largest over smallest), and per optimizer the ratio of ‖w‖₁ at the largest λ1 to
+    that at the smallest; `learned[optimizer]`: whether its λ1 = 0 control at the same α learned (None: no
+    control)."""
+
+    lr: float
+    lams: tuple
+    final: dict
+    learned: dict
+    control_acc: dict
+
+    def spread(self, lam: float, optimizers=None) -> float:
+        vals = [v for (o, l), v in self.final.items() if l == lam and (optimizers is None or o in optimizers)]
+        return max(vals) / min(vals)
+
+    def ratio(self, optimizer: str) -> float:
+        """‖w‖₁ at the largest λ1 over ‖w‖₁ at the smallest: above 1 is the paradox."""
+        return self.final[(optimizer, self.lams[-1])] / self.final[(optimizer, self.lams[0])]
+
+
+def figure3(results, lr: float | None = None) -> Figure3:
+    """`Figure3` on the penalised runs of the page l1_vgg16 at `lr` (default: the paper's α)."""
+    runs = as_runs(results)
+    lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
+    recs = [r for r in runs.runs.values() if r.l1 > 0 and np.isclose(r.lr, lr)]
+    opts = sorted({r.optimizer for r in recs}, key=OPTIMIZERS.index)
+    controls = {o: _control(runs, o, lr) for o in opts}
+    return Figure3(lr, tuple(sorted({r.l1 for r in recs})), {(r.optimizer, r.l1): r.l1_norm for r in recs},
+                   {o: None if c is None else c.learned() for o, c in controls.items()},
+                   {o: None if c is None else c.val_acc for o, c in controls.items()})
+
+
+# ----- What works: accuracy against exact zeros -----------------------------------------------------------
+
+METHODS = {"sgd": "SGD + L1, pruned at αλ1", "adam": "Adam + L1, pruned at α", "prox-sgd": "ProxSGD",
+           "prox-adam": "ProxAdam", "magnitude-sgd": "magnitude pruning (SGD, λ1 = 0)",
+           "magnitude-adam": "magnitude pruning (Adam, λ1 = 0)"}
+"""The methods of the page What works, from the practitioner's point of view: how a sparse network is made."""
+PROXIMAL_METHODS = ("prox-sgd", "prox-adam")
+SUBGRADIENT_METHODS = ("sgd", "adam")
+
+
+@dataclass(frozen=True)
+class MethodCurve:
+    """One method's points: fraction of weights exactly 0 and validation accuracy, one per run (λ1) or per
+    pruning level, sorted by the fraction of zeros; `settings` says which (λ1 or the fraction pruned)."""
+
+    method: str
+    zeros: np.ndarray
+    val_acc: np.ndarray
+    settings: tuple
+
+    @property
+    def label(self) -> str:
+        return METHODS[self.method]
+
+    def best_zeros(self, min_acc: float) -> float:
+        """The largest fraction of exact zeros among the points with accuracy >= `min_acc` (0 when none)."""
+        ok = self.val_acc >= min_acc
+        return float(self.zeros[ok].max()) if ok.any() else 0.0
+
+
+@dataclass(frozen=True)
+class SparsityAtAccuracy:
+    """The page What works on its runs: each method's curve, and the controls (λ1 = 0) that fix the reference
+    accuracy: a method's sparsity is read among its points within `margin` of the best control's accuracy."""
+
+    curves: dict
+    controls: dict            # optimizer → RunRecord of its λ1 = 0 run
+    margin: float
+
+    @property
+    def reference_acc(self) -> float:
+        return max(r.val_acc for r in self.controls.values())
+
+    @property
+    def controls_learned(self) -> bool:
+        return bool(self.controls) and all(r.learned() for r in self.controls.values())
+
+    def sparsity(self, method: str) -> float:
+        """The method's most exact zeros at working accuracy (>= reference − margin)."""
+        return self.curves[method].best_zeros(self.reference_acc - self.margin)
+
+    def best(self, methods) -> tuple:
+        """(method, sparsity) of the method among `methods` with the most exact zeros at working accuracy."""
+        found = [(m, self.sparsity(m)) for m in methods if m in self.curves]
+        return max(found, key=lambda t: t[1])
+
+
+def sparsity_at_accuracy(results, margin: float = 0.02) -> SparsityAtAccuracy:
+    """Every method's `MethodCurve` on the runs of the page What works: a penalised SGD or Adam run gives the
+    point of its weights pruned at its swing (stored with the run, `pruning["swing"]`); a proximal run its
+    own final weights; the λ1 = 0 runs start every curve and give the magnitude-pruning curves."""
+    runs = as_runs(results)
+    margin = float(validation.in_range("margin", margin, low=0.0, high=1.0))
+    controls = {o: r for o in SUBGRADIENT_METHODS for r in runs.select(optimizer=o, l1=0.0)}
+    curves = {}
+    for method in ("sgd", "adam", "prox-sgd", "prox-adam"):
+        base = controls.get(method.removeprefix("prox-"))
+        pts = [(0.0, base.val_acc, "λ1 = 0")] if base else []
+        for r in runs.select(optimizer=method):
+            if r.l1 == 0:
+                continue
+            if method in PROXIMAL_METHODS:
+                pts.append((r.zeros, r.val_acc, f"λ1 = {r.l1:g}"))
+            elif "swing" in r.pruning:
+                pts.append((r.pruning["swing"]["zeros"], r.pruning["swing"]["val_acc"], f"λ1 = {r.l1:g}"))
+        if pts:
+            curves[method] = _curve(method, pts)
+    for opt, r in controls.items():
+        rows = r.pruning.get("magnitude", [])
+        if rows:
+            curves[f"magnitude-{opt}"] = _curve(f"magnitude-{opt}", [(0.0, r.val_acc, "unpruned")] +
+                                                [(p["zeros"], p["val_acc"], f"{p['fraction']:.0%} pruned") for p in rows])
+    return SparsityAtAccuracy(curves, controls, margin)
+
+
+def _curve(method: str, pts: list) -> MethodCurve:
+    pts = sorted(pts, key=lambda p: p[0])
+    return MethodCurve(method, np.array([p[0] for p in pts]), np.array([p[1] for p in pts]), tuple(p[2] for p in pts))
+
+
+def curves_markdown(result: SparsityAtAccuracy) -> str:
+    """Each method's points as a MyST table, with its sparsity at working accuracy."""
+    lines = ["| method | setting | exact zeros | accuracy |", "|---|---|---|---|"]
+    for c in result.curves.values():
+        lines += [f"| {c.label} | {s} | {100 * z:.2f} % | {a:.3f} |" for s, z, a in zip(c.settings, c.zeros, c.val_acc)]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,13 @@ from typing import Callable
 
 import numpy as np
 
-VERDICTS = ("reproduced", "reproduced qualitatively", "not reproduced", "paper inconsistent", "not yet run")
+VERDICTS = ("reproduced", "reproduced qualitatively", "not reproduced", "inconclusive", "experiment failed",
+            "paper inconsistent", "not yet run")
 """What a claim's verdict can be: our measurement agrees with the paper's number within the claim's
-rule; agrees in direction or kind but not in value; disagrees; the paper states it in ways that cannot
-all hold (the record lists each); or the experiment behind it has no results yet."""
+rule; agrees in direction or kind but not in value; disagrees; cannot separate the outcomes at the
+noise level measured (inconclusive); could not test the claim because its precondition failed (the
+networks it compares did not learn: experiment failed); the paper states it in ways that cannot all
+hold (the record lists each); or the experiment behind it has no results yet."""
 
 SECTIONS = {"3": "Section 3: NDGM and convergence", "4": "Section 4: NDGM and the LASSO penalty",
             "5": "Section 5: the edge of stability"}
@@ -137,17 +140,22 @@ class _Entry:
     page: str
     compute: Callable[..., Claim]
     heavy: bool = False
+    rule: str | None = None
 
 
 _REGISTRY: dict[str, _Entry] = {}
 
 
-def register(id: str, section: str, page: str, heavy: bool = False):
-    """Decorator: `compute` (-> Claim) computes claim `id`; heavy claims take the results folder."""
+def register(id: str, section: str, page: str, heavy: bool = False, rule: str | None = None):
+    """Decorator: `compute` (-> Claim) computes claim `id`; heavy claims take the results folder and name
+    their `rule`, which the page's results store when they are merged (`rules`)."""
+    if heavy and not rule:
+        raise ValueError(f"claim {id!r} is heavy: give its rule, fixed before its runs")
+
     def wrap(compute):
         if id in _REGISTRY:
             raise ValueError(f"claim {id!r} is registered twice")
-        _REGISTRY[id] = _Entry(id, section, page, compute, heavy)
+        _REGISTRY[id] = _Entry(id, section, page, compute, heavy, rule)
         return compute
     return wrap
 
@@ -163,6 +171,12 @@ def ids(page: str | None = None) -> list[str]:
     if page is not None and page not in PAGES:
         raise ValueError(f"page must be one of {PAGES}; got {page!r}")
     return [e.id for e in _REGISTRY.values() if page is None or e.page == page]
+
+
+def rules(page: str) -> dict:
+    """The rules of the heavy claims that page `page` shows, by claim id: what `ndgm.experiments.collect`
+    stores with the page's results, and what each claim checks before it decides."""
+    return {i: _REGISTRY[i].rule for i in ids(page) if _REGISTRY[i].heavy}
 
 
 def default_results() -> str:
