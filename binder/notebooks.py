@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 import jupytext
 import nbformat
 import yaml
 
+from book_toc import toc_pages  # binder/book_toc.py, the one reader of _toc.yml (the tests use it too)
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from book_toc import toc_pages  # noqa: E402  (the one reader of _toc.yml)
 CLONE = "/content/gd-doesnt-make-the-cut"   # where the Colab cell clones the repository
 
 COLAB_CELL = '''\

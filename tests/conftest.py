@@ -23,7 +23,8 @@ import jupytext
 import nbformat
 import pytest
 
-from book_toc import ROOT, toc_pages
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "binder"))   # binder/book_toc.py
+from book_toc import ROOT, toc_pages  # noqa: E402
 
 BOOK = ROOT / "book"
 SUFFIX = ".nbmake.ipynb"

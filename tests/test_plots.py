@@ -7,6 +7,7 @@ import matplotlib
 import numpy as np
 import pytest
 
+import synthetic_runs
 from ndgm import convergence, lasso, losses, netresults, optim, plots, problems, run, sparsity, stability, variants
 
 matplotlib.use("Agg")
@@ -42,19 +43,6 @@ def diverge(obj, fill, name=""):
     return obj
 
 
-def network_results():
-    """Small results of both heavy pages, in the form ndgm.experiments writes them."""
-    rng = np.random.default_rng(0)
-    fig2 = {f"vgg{d}-{a}-{bn}-{s}": {"model": {"arch": "vgg", "depth": d, "activation": a, "batch_norm": bn},
-                                     "config": {"seed": s}, "history": {"train_loss": list(2.3 - rng.random(4))}}
-            for d in (11, 19) for a in ("relu", "gelu") for bn in (False, True) for s in (0, 1)}
-    fig3 = {f"{o}-{lam}": {"model": {"arch": "vgg16"}, "data_used": {"n_train": 64},
-                           "config": {"optimizer": o, "l1": lam, "lr": 0.003, "batch_size": 8},
-                           "history": {"epoch": [1, 2, 3], "l1_start": 900.0, "l1": list(800 * rng.random(3))}}
-            for o in ("sgd", "rmsprop", "adam") for lam in (0.002, 2.0)}
-    return {"runs": fig2}, {"runs": fig3}
-
-
 @pytest.fixture(scope="module")
 def figures():
     """Each public figure function of ndgm.plots, with small real results: name -> draw(results -> fig)."""
@@ -70,6 +58,7 @@ def figures():
     relu_scan, soft_scan = (convergence.capture_scan([0.01, 0.05], range(2), 100, activation=a)
                             for a in ("relu", "softplus"))
     edge = stability.edge_curves([0.1, 10.0], 100)
+    fig2 = netresults.figure2(synthetic_runs.figure2())
     return {
         "step_size_regimes": (runs, lambda r: plots.step_size_regimes(r, regimes, 0.1)),
         "lasso_2d": (lasso.two_d_example(lam1=[1.0, 100.0], switch=20), plots.lasso_2d),
@@ -92,8 +81,11 @@ def figures():
         "stability_sweep": (edge, plots.stability_sweep),
         "toy_lasso_stability": (stability.toy_lasso_curves([0.1, 1.0], seeds=range(2), steps=50),
                                 plots.toy_lasso_stability),
-        "relu_vs_gelu": (network_results()[0], plots.relu_vs_gelu),
-        "l1_norms": (network_results()[1], plots.l1_norms),
+        "relu_vs_gelu": (fig2, plots.relu_vs_gelu),
+        "paired_gaps": (list(fig2.gaps.values()), lambda c: plots.paired_gaps(c, "area")),
+        "softplus_family": (fig2, plots.softplus_family),
+        "l1_norms": (synthetic_runs.l1_vgg16(), plots.l1_norms),
+        "sparsity_at_accuracy": (netresults.sparsity_at_accuracy(synthetic_runs.what_works()), plots.sparsity_at_accuracy),
         "network_sweeps": ({o: netresults.L1Sweep(o, np.array([0.002, 0.02, 2.0]), np.array([0.0, 0.1, 0.9]),
                                                    np.array([0.01, 0.2, 0.95]), np.array([900.0, 500.0, 0.0]),
                                                    np.array([0.8, 0.7, 0.1])) for o in ("sgd", "prox-sgd")},

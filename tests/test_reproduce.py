@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from ndgm import experiments, netresults, reproduce
+from ndgm import claims, experiments, netresults, reproduce
 
 pytestmark = pytest.mark.xdist_group("reproduce")
 
@@ -55,6 +55,7 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
     for page in netresults.PAGES:
         merged = json.loads((results / f"{page}-smoke.json").read_text())
         assert set(merged["runs"]) == {r.name for r in experiments.runs(page, "smoke")}
+        assert merged["rules"] == claims.rules(page)          # the page merged its runs with its claims' rules
         nb = nbformat.read(results / f"{page}-smoke.ipynb", as_version=4)
         images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                   if "image/png" in o.get("data", {})]
@@ -66,3 +67,18 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
 def test_execute_page_rejects_unknown_pages():
     with pytest.raises(ValueError, match="page"):
         reproduce.execute_page("figure9", "smoke")
+
+
+def test_results_inside_the_book_are_passed_to_the_page_as_a_relative_path(tmp_path):
+    book = tmp_path / "book"
+    assert reproduce.page_relative(str(book / "results"), str(book)) == "results"
+    assert reproduce.page_relative(str(tmp_path / "elsewhere"), str(book)) == str(tmp_path / "elsewhere")
+
+
+def test_committed_executed_notebooks_record_no_path_of_the_machine_they_ran_on():
+    from book_toc import ROOT
+
+    for nb in (ROOT / "book" / "results").glob("*.ipynb"):
+        text = nb.read_text()
+        for marker in (str(ROOT), "/root/", "/home/", "/tmp/"):
+            assert marker not in text, f"{nb.name} records the path {marker}"

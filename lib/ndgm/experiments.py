@@ -37,7 +37,7 @@ except ImportError as e:  # pragma: no cover - exercised by the packaging test
 from . import data as datasets
 from . import netcheck, nets, train
 from .benchmark import cpu_model
-from .netresults import PAGES, SCALES, page_path, swing
+from .netresults import LEARNING_LR, PAGES, SCALES, page_path, swing
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
 PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's loop"], paper.LAMBDA1_NETWORK_LARGE)
@@ -49,8 +49,8 @@ PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's lo
 # see whether the ReLU-GELU order depends on the recipe. Seeds are paired: seed s gives every network of the
 # same shape the same initial weights and every run the same order of the training images.
 RELU_VS_GELU = {
-    "smoke": dict(data=dict(name="synthetic", n_train=256, n_test=128), width=1 / 16, epochs=2,
-                  batch_size=32, seeds=(0, 1, 2)),
+    "smoke": dict(data=dict(name="synthetic", n_train=128, n_test=64), width=1 / 16, epochs=2,
+                  batch_size=32, seeds=(0, 1)),
     "cpu": dict(data=dict(name="fashion-mnist", n_train=12000, n_test=4000), width=1 / 8, epochs=5,
                 batch_size=64, seeds=(0, 1, 2, 3, 4)),
     "paper": dict(data=dict(name="cifar10"), width=1.0, epochs=100, batch_size=128, seeds=(0, 1, 2, 3, 4)),
@@ -80,12 +80,6 @@ L1_VGG16 = {
                   epochs=paper.SECTION4_NETWORK["epochs"], short_epochs=paper.SECTION4_NETWORK["epochs"],
                   batch_size=paper.SECTION4_NETWORK["batch_size"]),
 }
-LEARNING_LR = {"sgd": PAPER_LR, "rmsprop": 1e-5, "adam": 1e-4}
-"""A step size at which each optimizer fine-tunes the pretrained VGG16, fixed before any run: the paper's α
-for SGD (it learns there); 1e-4 for Adam, the usual fine-tuning rate (its per-weight step is about α from
-the first step on); 1e-5 for PyTorch's RMSProp, whose running average starts at 0 and has no bias correction,
-so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early step size."""
-
 # What works instead, where it matters: the same VGG16, data and batch, each optimizer at its learning step
 # size, over a λ1 grid that runs from a penalty comparable to the cross-entropy (λ1‖w‖₁ ≈ 1 at λ1 = 1e-5, as
 # ‖w‖₁ ≈ 8e4) up to one that destroys the network, spaced by each optimizer's own threshold: αλ1 for SGD and
@@ -292,7 +286,12 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
     path = run_path(results, run)
     if os.path.exists(path):
         with open(path) as f:
-            return json.load(f)
+            record = json.load(f)
+        want = run.as_dict()
+        if any(record.get(k) != want[k] for k in ("model", "data", "config")):
+            raise ValueError(f"run file {path} was made with other settings than run {run.page}/{run.name} has now "
+                             f"(model, data or config differ); remove it to train the run again")
+        return record
     twin = _twin(run, results)
     if twin is not None:
         write_json_atomic(twin, path)
@@ -309,7 +308,9 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
               "n_params": sum(p.numel() for p in model.parameters()),
               "environment": environment(dev), "started": started.isoformat(timespec="seconds"),
               "wall_s": time.perf_counter() - t0, "history": history.as_dict(),
-              "sparsity": netcheck.check_network(model, run.config.lr, run.config.l1, run.config.optimizer).as_dict()}
+              "sparsity": netcheck.check_network(model, run.config.lr, run.config.l1, run.config.optimizer,
+                                                 accuracy=history.val_acc[-1],
+                                                 chance=1 / int(data.y_train.max() + 1)).as_dict()}
     if dict(run.model)["arch"] == "vgg16":
         record["pruning"] = pruning(model, data, run.config, dev)
     write_json_atomic(record, path)

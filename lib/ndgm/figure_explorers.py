@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import problems, run, validation
+from . import paper, problems, run, validation
 from .explorer import Control, Explorer, Panel, Readout, Series
 from .grids import nearest
 
@@ -173,10 +173,11 @@ def edge_explorer(curves, every: int = 5) -> Explorer:
 
 # ---------------------------------------------------------------- Table 2's threshold τ (network runs)
 
-def prune_explorer(results: dict, taus=None) -> Explorer:
-    """Table 2 with a τ control: for every optimizer and λ1 of a `l1_vgg16` page's results, the final
-    fraction of weights with |w| < τ (measured, solid) and, for SGD, the fraction that its swing αλ1
-    predicts (`ndgm.netresults.predicted_below`, dashed), against τ; one panel per λ1."""
+def prune_explorer(results, taus=None, lr: float | None = None) -> Explorer:
+    """Table 2 with a τ control: for every optimizer and λ1 > 0 of a `l1_vgg16` page's results at step size
+    `lr` (default: the paper's α), the final fraction of weights with |w| < τ (measured, solid) and, for SGD,
+    the fraction that its swing αλ1 predicts (`ndgm.netresults.predicted_below`, dashed), against τ; one
+    panel per λ1."""
     from . import netresults
 
     grid = netresults.TAU_GRID
@@ -184,23 +185,22 @@ def prune_explorer(results: dict, taus=None) -> Explorer:
     keep = [nearest(grid, t, log=True) for t in taus]
     if not np.allclose(grid[keep], taus, rtol=1e-9):
         raise ValueError("taus must be values of ndgm.netresults.TAU_GRID")
+    lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
+    recs = [r for r in netresults.as_runs(results).runs.values() if r.l1 > 0 and np.isclose(r.lr, lr)]
     colors, names = netresults.OPTIMIZER_COLORS, netresults.OPTIMIZER_LABELS
     arrays, panels, readouts = {}, [], []
-    lams = sorted({r["config"]["l1"] for r in results["runs"].values()})
-    for lam in lams:
+    for lam in sorted({r.l1 for r in recs}):
         series = []
-        for rec in sorted((r for r in results["runs"].values() if r["config"]["l1"] == lam),
-                          key=lambda r: r["config"]["optimizer"]):
-            opt = rec["config"]["optimizer"]
-            key = f"{opt}_{lam:g}"
-            arrays[f"measured_{key}"] = (("tau",), np.asarray(rec["history"]["small_by_tau"])[keep])
-            series.append(Series(f"measured_{key}", f"{names[opt]} measured", colors[opt]))
-            if opt == "sgd":
+        for rec in sorted((r for r in recs if r.l1 == lam), key=lambda r: r.optimizer):
+            key = f"{rec.optimizer}_{lam:g}"
+            arrays[f"measured_{key}"] = (("tau",), np.asarray(rec.history["small_by_tau"])[keep])
+            series.append(Series(f"measured_{key}", f"{names[rec.optimizer]} measured", colors[rec.optimizer]))
+            if rec.optimizer == "sgd":
                 arrays[f"predicted_{key}"] = (("tau",), netresults.predicted_below(rec, taus))
-                series.append(Series(f"predicted_{key}", f"{names[opt]} predicted from αλ₁", colors[opt], "dash"))
-            readouts.append(Readout(f"λ₁ = {lam:g}, {names[opt]}: measured", f"measured_{key}", 4))
-        sgd = [r for r in results["runs"].values() if r["config"]["l1"] == lam and r["config"]["optimizer"] == "sgd"]
-        vlines = tuple((netresults.swing("sgd", r["config"]["lr"], lam), "αλ₁") for r in sgd)
+                series.append(Series(f"predicted_{key}", f"{names[rec.optimizer]} predicted from αλ₁",
+                                     colors[rec.optimizer], "dash"))
+            readouts.append(Readout(f"λ₁ = {lam:g}, {names[rec.optimizer]}: measured", f"measured_{key}", 4))
+        vlines = tuple((netresults.swing("sgd", r.lr, lam), "αλ₁") for r in recs if r.l1 == lam and r.optimizer == "sgd")
         panels.append(Panel(f"λ₁ = {lam:g}: fraction of weights with |w| < τ", "tau", tuple(series),
                             xlabel="τ", ylabel="fraction of all weights", xlog=True, ylim=(0.0, 1.0),
                             vlines=vlines))

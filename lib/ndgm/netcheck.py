@@ -39,11 +39,22 @@ class NetworkSparsity:
     taus: np.ndarray          # (K,)
     swing: float              # s (nan when α and λ1 were not given)
     verdict: str
+    accuracy: float | None = None   # the network's validation accuracy, when known
+    chance: float | None = None     # chance accuracy (1 / classes), when known
 
     @property
     def kind(self) -> str:
         """The verdict in one word (`kind`)."""
-        return kind(self.overall.zeros, self.overall.band, self.swing)
+        return kind(self.overall.zeros, self.overall.band, self.swing, self.accuracy, self.chance)
+
+    def with_accuracy(self, accuracy: float, chance: float) -> "NetworkSparsity":
+        """The same report for a network whose validation accuracy and chance level are known (the verdict
+        then says when the network is dead)."""
+        accuracy = float(validation.in_range("accuracy", accuracy, low=0.0, high=1.0, high_open=False))
+        chance = float(validation.in_range("chance", chance, low=0.0, high=1.0, low_open=True))
+        return NetworkSparsity(self.layers, self.overall, self.taus, self.swing,
+                               verdict(self.overall.zeros, self.overall.band, self.swing, accuracy, chance),
+                               accuracy, chance)
 
     def as_dict(self) -> dict:
         """Plain lists and numbers (JSON-ready), as `ndgm.experiments` stores the report with each run;
@@ -51,6 +62,7 @@ class NetworkSparsity:
         def row(r):
             return {"name": r.name, "size": r.size, "zeros": r.zeros, "below": [float(b) for b in r.below], "band": r.band}
         return {"taus": [float(t) for t in self.taus], "swing": self.swing, "verdict": self.verdict,
+                "accuracy": self.accuracy, "chance": self.chance,
                 "overall": row(self.overall), "layers": [row(r) for r in self.layers]}
 
     @classmethod
@@ -60,7 +72,7 @@ class NetworkSparsity:
             return LayerSparsity(r["name"], int(r["size"]), float(r["zeros"]), np.asarray(r["below"], dtype=float),
                                  float(r["band"]))
         return cls([row(r) for r in d["layers"]], row(d["overall"]), np.asarray(d["taus"], dtype=float),
-                   float(d["swing"]), d["verdict"])
+                   float(d["swing"]), d["verdict"], d.get("accuracy"), d.get("chance"))
 
     def markdown(self) -> str:
         """The report as a MyST table, the overall row last, percentages."""
@@ -83,9 +95,21 @@ def _row(name, w, taus, swing):
     return LayerSparsity(name, int(n), float(np.mean(w == 0.0)), below, float(band))
 
 
-def kind(zeros: float, band: float, swing: float) -> str:
-    """The verdict in one word: "sparse" (at least 1 % exact zeros), "oscillation" (fewer zeros, but at
-    least 1 % of the weights within the swing s of 0) or "not sparse"."""
+DEAD_ZEROS = 0.99
+"""A network with at least this fraction of its weights exactly 0 has been wiped out, not made sparse."""
+
+
+def dead(zeros: float, accuracy: float | None = None, chance: float | None = None) -> bool:
+    """Whether the network is dead: (almost) every weight 0, or, when its accuracy is known, an accuracy
+    below twice chance (it no longer computes anything useful)."""
+    return zeros >= DEAD_ZEROS or (accuracy is not None and chance is not None and accuracy < 2 * chance)
+
+
+def kind(zeros: float, band: float, swing: float, accuracy: float | None = None, chance: float | None = None) -> str:
+    """The verdict in one word: "dead" (`dead`), "sparse" (at least 1 % exact zeros), "oscillation" (fewer
+    zeros, but at least 1 % of the weights within the swing s of 0) or "not sparse"."""
+    if dead(zeros, accuracy, chance):
+        return "dead"
     if zeros >= 0.01:
         return "sparse"
     if np.isfinite(swing) and band >= 0.01:
@@ -93,9 +117,15 @@ def kind(zeros: float, band: float, swing: float) -> str:
     return "not sparse"
 
 
-def verdict(zeros: float, band: float, swing: float) -> str:
-    """One line: real sparsity (exact zeros), an oscillation (many weights within the swing, few zeros), or neither."""
-    k = kind(zeros, band, swing)
+def verdict(zeros: float, band: float, swing: float, accuracy: float | None = None,
+            chance: float | None = None) -> str:
+    """One line: a dead network, real sparsity (exact zeros), an oscillation (many weights within the swing,
+    few zeros), or neither."""
+    k = kind(zeros, band, swing, accuracy, chance)
+    if k == "dead":
+        acc = "" if accuracy is None else f" at accuracy {accuracy:.3f} (chance {chance:.3f})"
+        return (f"{100 * zeros:.2f} % of the weights are exactly 0{acc}: the network is dead, not sparse; the "
+                f"penalty or the step size destroyed it. Lower λ1 or α and check the accuracy first.")
     if k == "sparse":
         return (f"{100 * zeros:.1f} % of the weights are exactly 0: that is sparsity, which a proximal step "
                 f"(or pruning) produces and a plain subgradient step does not.")
@@ -111,7 +141,8 @@ def verdict(zeros: float, band: float, swing: float) -> str:
 
 
 def check_network(model, lr: float | None = None, l1: float | None = None, optimizer: str = "sgd",
-                  taus=TAUS, include_biases: bool = True) -> NetworkSparsity:
+                  taus=TAUS, include_biases: bool = True, accuracy: float | None = None,
+                  chance: float | None = None) -> NetworkSparsity:
     """Sparsity of every parameter of a trained `torch.nn.Module`, per tensor and overall.
 
     Parameters
@@ -122,6 +153,9 @@ def check_network(model, lr: float | None = None, l1: float | None = None, optim
     optimizer : {"sgd", "rmsprop", "adam", "prox-sgd", "prox-adam"}, what it was trained with
     taus : thresholds τ > 0 for the fractions |w| < τ, shape (K,)
     include_biases : count one-dimensional parameters (biases, norm scales) too
+    accuracy, chance : the network's validation accuracy and the chance level (1 / classes), both or
+        neither; with them a network below twice chance is reported dead, as is one with at least
+        `DEAD_ZEROS` of its weights 0 in any case
     """
     import torch
 
@@ -142,4 +176,7 @@ def check_network(model, lr: float | None = None, l1: float | None = None, optim
     if not rows:
         raise ValueError("model has no parameters to check")
     overall = _row("overall", np.concatenate(flat), taus, swing)
-    return NetworkSparsity(rows, overall, taus, swing, verdict(overall.zeros, overall.band, swing))
+    report = NetworkSparsity(rows, overall, taus, swing, verdict(overall.zeros, overall.band, swing))
+    if (accuracy is None) != (chance is None):
+        raise ValueError("accuracy and chance must be given together (or neither)")
+    return report if accuracy is None else report.with_accuracy(accuracy, chance)

@@ -28,6 +28,12 @@ OPTIMIZER_LABELS = {"sgd": "SGD (NDGM)", "rmsprop": "RMSProp", "adam": "Adam", "
                     "prox-adam": "ProxAdam"}
 OPTIMIZERS = tuple(OPTIMIZER_LABELS)
 
+LEARNING_LR = {"sgd": paper.SECTION4_NETWORK["lr"], "rmsprop": 1e-5, "adam": 1e-4}
+"""A step size at which each optimizer fine-tunes the pretrained VGG16, fixed before any run: the paper's α
+for SGD (it learns there); 1e-4 for Adam, the usual fine-tuning rate (its per-weight step is about α from
+the first step on); 1e-5 for PyTorch's RMSProp, whose running average starts at 0 and has no bias correction,
+so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early step size."""
+
 TAU_GRID = np.logspace(-10, 0, 61)
 """The thresholds at which ndgm.train records the fractions of |w| < τ (same grid as train.TAU_GRID)."""
 
@@ -227,19 +233,29 @@ def swing(optimizer: str, lr: float, l1: float) -> float:
     return float(lr * l1) if optimizer in ("sgd", "prox-sgd") else float(lr)
 
 
-def median_abs_start(record: dict) -> float:
-    """The median |w| over all parameters before training, read off the recorded fractions below τ."""
-    below = np.asarray(record["history"]["below_start"])
+def median_abs_start(record) -> float:
+    """The median |w| over all parameters before training, read off the recorded fractions below τ
+    (`record`: a `RunRecord` or a run's dict)."""
+    history = record.history if isinstance(record, RunRecord) else record["history"]
+    below = np.asarray(history["below_start"])
     return float(10 ** np.interp(0.5, below, np.log10(TAU_GRID)))
 
 
+def swing_prediction(below_start, reach: float, s: float, taus) -> np.ndarray:
+    """The fraction of |w| < τ that the swing s = αλ1 alone predicts, for each τ in `taus`: the weights that
+    started within `reach` = T·s of zero (T steps) have been caught in the two-cycle of eq. (8), where |w| is
+    spread evenly over (0, s), so the fraction is F₀(T·s)·min(1, τ/s), F₀ = `below_start` the initial
+    fraction of |w| below each value of TAU_GRID. The data-fit gradient is ignored."""
+    taus = validation.in_range("taus", taus, low=0.0, low_open=True)
+    s = float(validation.in_range("s", s, low=0.0, low_open=True))
+    caught = np.interp(np.log10(reach), np.log10(TAU_GRID), np.asarray(below_start), right=1.0)
+    return caught * np.minimum(1.0, taus / s)
+
+
 def predicted_below(record, taus, epoch: int | None = None) -> np.ndarray:
-    """The fraction of |w| < τ that SGD's swing s = αλ1 alone predicts after T steps (T: the run's steps up to
-    `epoch`, by default all): weights that started within T·s of zero have reached it and then alternate on
-    either side of it, |w| spread evenly over (0, s), so the fraction is F₀(T·s)·min(1, τ/s), F₀ the initial
-    fraction of |w| below a value. Cross-entropy gradients are ignored: this is the penalty's share of the
-    story. For RMSProp and Adam the step a weight takes is not fixed by α and λ1, and the prediction is nan.
-    `record`: a `RunRecord` or a run's dict."""
+    """`swing_prediction` for an SGD run after its steps up to `epoch` (default: all), from the fractions
+    below τ it recorded at the start; with λ1 = 0 the measured fractions; nan for other optimizers, whose
+    step a weight takes is not fixed by α and λ1. `record`: a `RunRecord` or a run's dict."""
     rec = record if isinstance(record, RunRecord) else RunRecord.from_dict(record)
     taus = validation.in_range("taus", taus, low=0.0, low_open=True)
     if rec.optimizer != "sgd":
@@ -247,9 +263,7 @@ def predicted_below(record, taus, epoch: int | None = None) -> np.ndarray:
     s = swing(rec.optimizer, rec.lr, rec.l1)
     if s == 0:
         return np.asarray(np.interp(np.log10(taus), np.log10(TAU_GRID), rec.history["small_by_tau"]))
-    reach = rec.steps_per_epoch * (epoch or rec.epochs) * s
-    caught = np.interp(np.log10(reach), np.log10(TAU_GRID), rec.history["below_start"], right=1.0)
-    return caught * np.minimum(1.0, taus / s)
+    return swing_prediction(rec.history["below_start"], rec.steps_per_epoch * (epoch or rec.epochs) * s, s, taus)
 
 
 def tau_index(tau: float) -> int:
@@ -338,6 +352,16 @@ def table2_markdown(rows: list) -> str:
     lines += [f"| {OPTIMIZER_LABELS[r.optimizer]} | {r.lr:g} | {r.l1:g} | {r.steps:,} | {pct(r.ours)} | {pct(r.paper)} | "
               f"{pct(r.predicted)} | {pct(r.zeros)} | {r.l1_norm:.4g} | {acc(r.val_acc)} | {acc(r.control_acc)} |"
               for r in rows]
+    return "\n".join(lines)
+
+
+def runs_markdown(recs) -> str:
+    """Runs as a MyST table, to read first: did each network learn? Optimizer, α, λ1, steps, final training
+    loss, validation accuracy, ‖w‖₁, and whether it learned (`RunRecord.learned`)."""
+    lines = ["| optimizer | $\\alpha$ | $\\lambda_1$ | steps | training loss | accuracy | $\\lVert w\\rVert_1$ | learned |",
+             "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {OPTIMIZER_LABELS[r.optimizer]} | {r.lr:g} | {r.l1:g} | {r.steps:,} | {r.train_loss:.4g} | "
+              f"{r.val_acc:.3f} | {r.l1_norm:.4g} | {'yes' if r.learned() else '**no**'} |" for r in recs]
     return "\n".join(lines)
 
 
@@ -548,11 +572,11 @@ class L1Sweep:
 
 
 def l1_sweeps(results: dict, tau: float = paper.TABLE2_TAU) -> dict:
-    """Per optimizer of a page's runs, its `L1Sweep` over the runs' λ1 (final epoch of each run)."""
+    """Per optimizer of a page's runs, its `L1Sweep` over the runs' λ1 > 0 (final epoch of each run)."""
     k = tau_index(tau)
     out = {}
     for opt in [o for o in OPTIMIZERS if _runs(results, optimizer=o)]:
-        recs = sorted(_runs(results, optimizer=opt), key=lambda r: r["config"]["l1"])
+        recs = sorted((r for r in _runs(results, optimizer=opt) if r["config"]["l1"] > 0), key=lambda r: r["config"]["l1"])
         hist = [r["history"] for r in recs]
         out[opt] = L1Sweep(opt, np.array([r["config"]["l1"] for r in recs]), np.array([h["zeros"][-1] for h in hist]),
                            np.array([h["small_by_tau"][k] for h in hist]), np.array([h["l1"][-1] for h in hist]),
@@ -573,14 +597,15 @@ def sweeps_markdown(sweeps: dict) -> str:
     return "\n".join(lines)
 
 
-def sparsity_reports(results: dict) -> list:
-    """The `ndgm.netcheck` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity), sorted
-    by optimizer (in OPTIMIZERS order) and λ1; runs without a stored report are left out."""
+def sparsity_reports(results, chance: float = 0.1) -> list:
+    """The `ndgm.netcheck` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity) with each
+    run's final validation accuracy and the `chance` level attached (so that a dead network is called dead),
+    sorted by optimizer (in OPTIMIZERS order) and λ1; runs without a stored report are left out."""
     from .netcheck import NetworkSparsity
 
-    recs = [r for r in _records(results) if "sparsity" in r]
-    recs.sort(key=lambda r: (OPTIMIZERS.index(r["config"]["optimizer"]), r["config"]["l1"]))
-    return [(r["config"]["optimizer"], r["config"]["l1"], NetworkSparsity.from_dict(r["sparsity"])) for r in recs]
+    recs = [r for r in as_runs(results).runs.values() if r.sparsity]
+    recs.sort(key=lambda r: (OPTIMIZERS.index(r.optimizer), r.l1))
+    return [(r.optimizer, r.l1, NetworkSparsity.from_dict(r.sparsity).with_accuracy(r.val_acc, chance)) for r in recs]
 
 
 def reports_markdown(reports: list, tau: float = paper.TABLE2_TAU) -> str:

@@ -534,57 +534,137 @@ def edge_live() -> PanelRow:
 
 # ---------------------------------------------------------------- the heavy pages (network runs)
 
-ACTIVATION_COLORS = {"relu": "#1f77b4", "gelu": "#ff7f0e"}
-ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU"}
+ACTIVATION_COLORS = {"relu": "#1f77b4", "gelu": "#ff7f0e", "softplus": "#2ca02c"}
+ACTIVATION_NAMES = {"relu": "ReLU", "gelu": "GELU", "softplus": "softplus"}
 
 
-def relu_vs_gelu(results: dict):
-    """Figure 2: training loss against epoch, ReLU against GELU, for each depth (columns) without and
-    with batch norm (rows); the line is the mean over seeds and the band spans the seeds."""
-    from . import netresults
+def _loss_band(ax, recs, color, label):
+    """The mean training loss per epoch of `recs` (one line) and the band from the lowest to the highest seed."""
+    curves = _shown([r.history["train_loss"] for r in recs])
+    epochs = np.arange(1, curves.shape[1] + 1)
+    with warnings.catch_warnings():          # an epoch where every seed diverged is a gap
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean, low, high = (f(curves, axis=0) for f in (np.nanmean, np.nanmin, np.nanmax))
+    ax.plot(epochs, mean, color=color, lw=1.8, label=f"{label} ({curves.shape[0]} seeds)")
+    if curves.shape[0] > 1:
+        ax.fill_between(epochs, low, high, color=color, alpha=0.2, lw=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
-    depths = sorted({r["model"]["depth"] for r in results["runs"].values()})
-    fig, axes = plt.subplots(2, len(depths), figsize=(4.6 * len(depths), 6.4), constrained_layout=True,
-                             squeeze=False, sharex=True)
-    for row, bn in enumerate((False, True)):
-        for col, depth in enumerate(depths):
+
+def relu_vs_gelu(f2):
+    """Figure 2: training loss against epoch, ReLU against GELU, for each network of `f2` (a
+    `netresults.Figure2`): without batch norm (top row) and with it (bottom row); the line is the mean over
+    the seeds and the band spans them."""
+    plain, normed = f2.depths(False), f2.depths(True)
+    ncols = max(len(plain), len(normed))
+    fig, axes = plt.subplots(2, ncols, figsize=(3.6 * ncols, 5.6), constrained_layout=True, squeeze=False, sharex=True)
+    for row, (bn, depths) in enumerate(((False, plain), (True, normed))):
+        for col in range(ncols):
             ax = axes[row, col]
+            if col >= len(depths):
+                ax.set_visible(False)
+                continue
+            c = f2.gaps[(depths[col], bn)]
             ax.grid(True, alpha=0.3)
             ax.spines[["top", "right"]].set_visible(False)
-            for act in ("relu", "gelu"):
-                curves = _shown(netresults.loss_curves(results, depth, bn, act))
-                epochs = np.arange(1, curves.shape[1] + 1)
-                color = ACTIVATION_COLORS[act]
-                with warnings.catch_warnings():          # an epoch where every seed diverged is a gap
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    mean, low, high = (f(curves, axis=0) for f in (np.nanmean, np.nanmin, np.nanmax))
-                ax.plot(epochs, mean, color=color, lw=1.8, label=f"{ACTIVATION_NAMES[act]} ({curves.shape[0]} seeds)")
-                if curves.shape[0] > 1:
-                    ax.fill_between(epochs, low, high, color=color, alpha=0.2, lw=0)
-            ax.set_title(f"VGG{depth}, {'with' if bn else 'without'} batch norm")
-            ax.set(ylabel="training loss" if col == 0 else "", xlabel="epoch" if row == 1 else "")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0, 0].legend(frameon=False)
+            for act, recs in (("relu", c.a), ("gelu", c.b)):
+                _loss_band(ax, recs, ACTIVATION_COLORS[act], ACTIVATION_NAMES[act])
+            ax.set_title(f"VGG{depths[col]}, {'with' if bn else 'without'} batch norm", fontsize=10)
+            ax.set(ylabel="training loss" if col == 0 else "", xlabel="epoch" if row == 1 or len(normed) <= col else "")
+    axes[0, 0].legend(frameon=False, fontsize=8)
     return fig
 
 
-def l1_norms(results: dict):
-    """Figure 3: ‖w‖₁ of all weights against the training step for SGD, RMSProp and Adam, one panel
-    per λ1, on a log scale (the paper's colours: RMSProp blue, Adam red, SGD green)."""
+def paired_gaps(comparisons, stat: str = "final"):
+    """Paired differences a − b of `stat` ("final" training loss or loss "area") for each comparison: one dot
+    per seed, the mean with its 95 % bootstrap interval as a bar, and 0 as a dashed line. A bar clear of 0 is
+    a gap the seeds cannot explain."""
+    comparisons = list(comparisons)
+    fig, axes = _axes(width=7.0, height=0.45 * len(comparisons) + 1.2)
+    ax = axes[0]
+    for i, c in enumerate(comparisons):
+        iv = getattr(c, stat)
+        y = len(comparisons) - 1 - i
+        ax.plot(c.diffs(stat), np.full(c.seeds, y) + np.linspace(-0.12, 0.12, c.seeds), "o", ms=3.5,
+                color="#7f7f7f", alpha=0.8)
+        color = "#2ca02c" if iv.side == "above" else "#d62728" if iv.side == "below" else "#1f77b4"
+        ax.errorbar(iv.mean, y, xerr=[[iv.mean - iv.low], [iv.high - iv.mean]], fmt="s", color=color, capsize=4, ms=6)
+    ax.axvline(0, color="black", ls="--", lw=1)
+    ax.set_yticks(range(len(comparisons)), [c.label for c in reversed(comparisons)], fontsize=8)
+    ax.set_xlabel({"final": "a − b, final training loss", "area": "a − b, area under the training-loss curve"}[stat])
+    return fig
+
+
+def softplus_family(f2):
+    """The smoothness-controlled family at depth 19 without batch norm: training loss of softplus at each β
+    beside ReLU and GELU (mean over seeds, band over seeds)."""
+    fig, axes = _axes(width=6.0, height=3.6)
+    ax = axes[0]
+    plain = f2.gaps.get((19, False))
+    if plain is not None:
+        _loss_band(ax, plain.a, ACTIVATION_COLORS["relu"], "ReLU")
+        _loss_band(ax, plain.b, ACTIVATION_COLORS["gelu"], "GELU")
+    softplus = {}
+    for c in f2.smoothness:
+        for recs in (c.a, c.b):
+            if recs[0].field("activation") == "softplus":
+                softplus[recs[0].field("beta")] = recs
+    greens = plt.cm.Greens(np.linspace(0.45, 0.95, max(1, len(softplus))))
+    for color, (beta, recs) in zip(greens, sorted(softplus.items())):
+        _loss_band(ax, recs, color, f"softplus β = {beta:g}")
+    ax.set(xlabel="epoch", ylabel="training loss", title="VGG19 without batch norm")
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def l1_norms(results, lr=None):
+    """Figure 3: ‖w‖₁ of all weights against the training step for SGD, RMSProp and Adam at step size `lr`
+    (a number, or a dict optimizer → α; default: the paper's α for all), one panel per λ1, the λ1 = 0 control
+    of each optimizer dotted in every panel, on a log scale (the paper's colours: RMSProp blue, Adam red,
+    SGD green)."""
     from . import netresults
 
-    runs = sorted(results["runs"].values(), key=lambda r: r["config"]["l1"])
-    lams = sorted({r["config"]["l1"] for r in runs})
+    runs = netresults.as_runs(results)
+    lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
+    lrs = lr if isinstance(lr, dict) else {o: lr for o in netresults.OPTIMIZERS}
+    recs = [r for r in runs.runs.values() if r.optimizer in lrs and np.isclose(r.lr, lrs[r.optimizer])]
+    lams = sorted({r.l1 for r in recs if r.l1 > 0})
     fig, axes = _axes(ncols=len(lams))
+
+    def draw(ax, rec, **style):
+        steps = np.arange(rec.epochs + 1) * rec.steps_per_epoch
+        ax.semilogy(steps, _shown(np.concatenate([[rec.history["l1_start"]], rec.history["l1"]])),
+                    color=netresults.OPTIMIZER_COLORS[rec.optimizer], **style)
+
     for ax, lam in zip(axes, lams):
-        for rec in (r for r in runs if r["config"]["l1"] == lam):
-            hist, opt = rec["history"], rec["config"]["optimizer"]
-            per = netresults.steps_per_epoch(rec)
-            steps = np.concatenate([[0], np.asarray(hist["epoch"]) * per])
-            ax.semilogy(steps, _shown(np.concatenate([[hist["l1_start"]], hist["l1"]])), marker="o", ms=3,
-                        color=netresults.OPTIMIZER_COLORS[opt], label=netresults.OPTIMIZER_LABELS[opt])
-        ax.set(xlabel="training step", ylabel=r"$\|w\|_1$", title=rf"$\lambda_1 = {lam:g}$")
-    axes[0].legend(frameon=False)
+        for rec in sorted((r for r in recs if r.l1 == lam), key=lambda r: netresults.OPTIMIZERS.index(r.optimizer)):
+            draw(ax, rec, marker="o", ms=3, label=netresults.OPTIMIZER_LABELS[rec.optimizer])
+        for rec in (r for r in recs if r.l1 == 0):
+            draw(ax, rec, ls=":", lw=1.2, label=f"{netresults.OPTIMIZER_LABELS[rec.optimizer]}, λ1 = 0")
+        where = f"$\\alpha = {lr:g}$, " if not isinstance(lr, dict) else ""
+        ax.set(xlabel="training step", ylabel=r"$\|w\|_1$", title=where + rf"$\lambda_1 = {lam:g}$")
+    axes[0].legend(frameon=False, fontsize=7)
+    return fig
+
+
+def sparsity_at_accuracy(result):
+    """The page What works: validation accuracy against the fraction of weights exactly 0, one curve per
+    method of `result` (a `netresults.SparsityAtAccuracy`); the band is the working accuracy (within the
+    margin of the best λ1 = 0 control)."""
+    from . import netresults
+
+    styles = {"sgd": ("#2ca02c", "-", "o"), "adam": ("#d62728", "-", "o"), "prox-sgd": ("#17becf", "--", "s"),
+              "prox-adam": ("#9467bd", "--", "s"), "magnitude-sgd": ("#7f7f7f", ":", "^"),
+              "magnitude-adam": ("#bcbd22", ":", "^")}
+    fig, axes = _axes(width=7.0, height=4.2)
+    ax = axes[0]
+    ref = result.reference_acc
+    ax.axhspan(ref - result.margin, ref, color="#2ca02c", alpha=0.12, lw=0, label="working accuracy")
+    for m, c in result.curves.items():
+        color, ls, marker = styles[m]
+        ax.plot(100 * c.zeros, c.val_acc, ls=ls, marker=marker, ms=4, color=color, label=netresults.METHODS[m])
+    ax.set(xlabel="weights exactly 0 (%)", ylabel="validation accuracy", xlim=(-2, 102), ylim=(0, 1))
+    ax.legend(frameon=False, fontsize=7, loc="lower left")
     return fig
 
 

@@ -23,11 +23,20 @@ if not os.path.isdir(BOOK):             # ndgm installed from elsewhere: the boo
     BOOK = os.path.abspath("book")
 
 
+def page_relative(results: str, book: str) -> str:
+    """The results folder as a page sees it from its working directory `book`: relative when it lies inside
+    the book (as book/results does), so that an executed notebook records no path of the machine it ran on;
+    absolute otherwise."""
+    results, book = os.path.abspath(results), os.path.abspath(book)
+    return os.path.relpath(results, book) if os.path.commonpath([results, book]) == book else results
+
+
 def execute_page(page: str, scale: str, *, book: str = BOOK, results: str | None = None,
                  device: str = "auto") -> str:
     """Execute ``book/<page>.md`` with papermill at `scale`; return the executed notebook's path."""
     try:
         import jupytext
+        import nbformat
         import papermill
     except ImportError as e:
         raise ImportError("ndgm.reproduce needs papermill and jupytext: pip install 'ndgm[reproduce]' "
@@ -43,8 +52,15 @@ def execute_page(page: str, scale: str, *, book: str = BOOK, results: str | None
     partial = os.path.join(results, f"{page}-{scale}.partial.ipynb")   # papermill writes as it goes
     os.makedirs(results, exist_ok=True)
     papermill.execute_notebook(jupytext.read(source), partial, cwd=book, kernel_name="python3",
-                               parameters={"scale": scale, "device": device, "results_dir": results},
+                               parameters={"scale": scale, "device": device,
+                                           "results_dir": page_relative(results, book)},
                                progress_bar=False)
+    nb = nbformat.read(partial, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):        # papermill records where it wrote: keep only the name
+        if isinstance(meta.get(key), str):
+            meta[key] = os.path.basename(meta[key]).replace(".partial", "")
+    nbformat.write(nb, partial)
     os.replace(partial, out)
     return out
 

@@ -167,22 +167,17 @@ PRUNING_PROBLEMS = ("toy", "lasso")
 PRUNING_LABELS = {"toy": "toy LASSO (7), P = 2000", "lasso": "general LASSO (15), 20 x 500"}
 
 
-def _start_record(beta0, lr, lam1, steps):
-    """What `netresults.predicted_below` reads off a network run, written for one NDGM run on β."""
-    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
-    return {"config": {"optimizer": "sgd", "lr": float(lr), "l1": float(lam1), "batch_size": 1},
-            "data_used": {"n_train": int(steps)}, "history": {"epoch": [1], "below_start": below.tolist()}}
-
-
 def predicted_fraction(beta0, lr, lam1, steps, taus) -> np.ndarray:
     """The fraction of |β_T| < τ that the swing s = αλ1 predicts after `steps` NDGM steps from β0, one per τ.
 
-    It is `netresults.predicted_below` (F₀(T·s)·min(1, τ/s), F₀ the fraction of |β0| below a value): the
+    It is `netresults.swing_prediction` (F₀(T·s)·min(1, τ/s), F₀ the fraction of |β0| below a value): the
     coordinates within T·s of 0 have been caught in the two-cycle of eq. (8), where |β| is spread evenly over
     (0, s). The data-fit gradient of (15) is ignored.
     """
     beta0 = validation.real_array("beta0", beta0, ndim=1)
-    return netresults.predicted_below(_start_record(beta0, lr, lam1, steps), taus)
+    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
+    s = float(lr) * float(lam1)
+    return netresults.swing_prediction(below, int(steps) * s, s, taus)
 
 
 @dataclass(frozen=True)

@@ -274,8 +274,7 @@ def fig3_larger(results_dir: str, results: dict | None = None) -> Claim:
                  for o in ("sgd", "adam"))
     ours += _control_numbers(f3)
     small, large = (runs.one(optimizer="sgd", lr=f3.lr, l1=lam) for lam in (lo, hi))
-    ours += (number(f"step at which SGD's ‖w‖₁ at λ1 = {lo:g} would reach λ1 = {hi:g}'s (at its last rate)",
-                    netresults.crossing_step(small, large), "{:,.0f}"),
+    ours += (number("crossing step", netresults.crossing_step(small, large), "{:,.0f}"),
              number("steps run", small.steps, "{:,d}"))
     counted = [o for o in ("sgd", "adam") if f3.learned.get(o)]
     kinds = ["larger" if f3.ratio(o) > RATIO else "smaller" if f3.ratio(o) < 1 / RATIO else "tie" for o in counted]

@@ -8,8 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
-    """The docnames listed in `root`/_toc.yml (e.g. "book/intro"), root first. binder/notebooks.py
-    uses it too."""
+    """The docnames listed in `root`/_toc.yml (e.g. "book/intro"), root first; binder/notebooks.py and the
+    tests (through tests/conftest.py, which puts binder/ on the path) read the book's pages here."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
 
     def walk(node):
