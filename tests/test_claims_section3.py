@@ -18,7 +18,8 @@ def _check(c, id):
 
 
 def test_the_page_shows_these_claims():
-    assert claims.ids("convergence") == ["prop-3.1", "fig-1", "rates", "l-smooth-kink", "a2-geometry"]
+    assert claims.ids("convergence") == ["prop-3.1", "fig-1", "fig-1-inference", "rates", "l-smooth-kink",
+                                         "a2-geometry"]
 
 
 def test_paper_numbers_match_the_library_set_up():
@@ -54,30 +55,51 @@ def _fake_test(monotone, max_dist):
                                    np.zeros_like(max_dist))
 
 
-def test_prop_3_1_from_the_capture_test():
+def test_prop_3_1_is_refuted_by_the_smooth_counterexample():
     tests = {a: convergence.capture_test([LR], range(3), 2000, activation=a, radius=0.99) for a in S.ACTIVATIONS}
-    c = claims.get("prop-3.1", tests=tests)
+    cx = convergence.capture_counterexample(**S.SETTINGS["counterexample"])
+    c = claims.get("prop-3.1", tests=tests, counterexample=cx)
     _check(c, "prop-3.1")
+    # the deciding numbers: x0 inside the unit ball, f never rose, and a step with |x_k| > 1
+    assert c.value("x² − x⁴, start x0") == cx.x0 == 0.9
+    assert c.value("x² − x⁴, f never rose") == "yes" and cx.monotone and cx.largest_rise < 0
+    assert c.value("x² − x⁴, largest one-step change of f") == cx.largest_rise
+    k = c.value("x² − x⁴, first step outside the unit ball")
+    assert k == cx.left_at == 7 and abs(cx.x[k]) > 1 >= abs(cx.x[k - 1])
+    assert c.value("x² − x⁴, distance from 0 there") == abs(cx.x[k]) > 1
+    assert c.verdict == "not reproduced"
+    # the capture test stays in the record as context
     assert c.value("softplus runs that left") == tests["softplus"].leaves.sum() == 0
     assert c.value("ReLU runs that left") == tests["relu"].leaves.sum() > 0
     assert c.value("ReLU largest distance") == tests["relu"].monotone_max_dist
     assert c.value("start distance") == 0.99 and c.value("radius", "paper") == paper.CAPTURE_RADIUS
-    assert c.verdict == "reproduced"
 
 
-@pytest.mark.parametrize("soft, relu, verdict", [
-    (([True], [0.99]), ([True], [1.5]), "reproduced"),
-    (([True], [0.99]), ([True], [0.9]), "reproduced qualitatively"),
-    (([True], [1.2]), ([True], [1.5]), "not reproduced"),           # a smooth run leaves: against the statement
-    (([False], [0.5]), ([True], [1.5]), "not reproduced"),          # no smooth run meets the hypothesis
-    (([True], [0.99]), ([False], [1.5]), "reproduced qualitatively"),  # ReLU leaves only with a rising loss
+def _no_counterexample():
+    """A run of x² − x⁴ from inside the local maxima: it slides to 0 and never leaves the ball."""
+    return convergence.capture_counterexample(x0=0.5, lr=0.01, steps=200)
+
+
+@pytest.mark.parametrize("cx, soft, relu, verdict", [
+    ("refutes", ([True], [0.99]), ([True], [1.5]), "not reproduced"),          # the counterexample decides
+    ("refutes", ([True], [0.99]), ([True], [0.9]), "not reproduced"),
+    ("none", ([True], [0.99]), ([True], [1.5]), "reproduced"),                  # then the smooth runs do
+    ("none", ([True], [0.99]), ([True], [0.9]), "reproduced"),                  # ReLU does not enter
+    ("none", ([True], [1.2]), ([True], [1.5]), "not reproduced"),               # a smooth run leaves
+    ("none", ([False], [0.5]), ([True], [1.5]), "not reproduced"),              # no smooth run meets the hypothesis
+    ("rises", ([True], [0.99]), ([True], [1.5]), "reproduced"),                 # f rose: no counterexample
 ])
-def test_prop_3_1_rule(soft, relu, verdict):
-    c = claims.get("prop-3.1", tests={"softplus": _fake_test(*soft), "relu": _fake_test(*relu)})
+def test_prop_3_1_rule(cx, soft, relu, verdict):
+    run = {"refutes": convergence.capture_counterexample(**S.SETTINGS["counterexample"]),
+           "none": _no_counterexample(),
+           "rises": convergence.CaptureCounterexample(0.9, 0.01, 2.0, np.array([0.9, 1.1]), np.array([0.1, 0.2]))}[cx]
+    c = claims.get("prop-3.1", tests={"softplus": _fake_test(*soft), "relu": _fake_test(*relu)}, counterexample=run)
     assert c.verdict == verdict
+    if cx == "none":
+        assert c.text("x² − x⁴, first step outside the unit ball") == "–"
 
 
-# ----- Figure 1 -----
+# ----- Figure 1 and its inference -----
 
 def _fake_curves(rise, linf_max):
     loss = np.array([[1.0, 1.0 + rise, 0.5]])
@@ -90,33 +112,54 @@ def _fake_scan(both):
                                    np.where(both, 1.5, 0.8) * np.ones((2, 1)))
 
 
-def test_figure_1_from_the_runs():
+@pytest.fixture(scope="module")
+def figure1_runs():
     curves = {a: convergence.capture_curves([LR], 1000, seed=0, activation=a) for a in S.ACTIVATIONS}
     scans = {a: convergence.capture_scan([LR, 0.1], range(3), 500, activation=a) for a in S.ACTIVATIONS}
+    return curves, scans
+
+
+def test_figure_1_curves_from_the_relu_runs(figure1_runs):
+    curves, scans = figure1_runs
     c = claims.get("fig-1", curves=curves, scans=scans)
     _check(c, "fig-1")
     assert c.value("α") == LR and c.value("seeds") == 3
     assert c.value("ReLU largest ‖βk‖∞") == curves["relu"].max_linf[0] > 1
-    assert c.value("softplus largest ‖βk‖∞") == curves["softplus"].max_linf[0] > 1
     assert c.value("ReLU largest one-step change") == curves["relu"].largest_rise[0] <= 0
     assert c.value("ReLU α window to") == scans["relu"].window_top == LR
+    assert scans["relu"].both[:, 0].all()
     assert c.value("start ‖β0 − β*‖₂") == curves["relu"].l2_start
-    assert c.verdict == "reproduced qualitatively"       # softplus does the same as ReLU
+    assert not any(n.name.startswith("softplus") for n in c.ours)       # softplus does not decide the curves
+    assert c.verdict == "reproduced"
 
 
-@pytest.mark.parametrize("relu, soft, verdict", [
-    ((0.0, 1.5, True), (0.0, 1.5, True), "reproduced qualitatively"),
-    ((0.0, 1.5, True), (0.0, 0.95, True), "reproduced"),             # softplus stays in the ball
-    ((0.0, 1.5, True), (0.1, 1.5, True), "reproduced"),              # softplus's loss rises
-    ((0.0, 1.5, True), (0.0, 1.5, False), "reproduced"),             # softplus fails on another seed
-    ((0.1, 1.5, True), (0.0, 1.5, True), "not reproduced"),          # ReLU's loss rises
-    ((0.0, 0.95, True), (0.0, 0.95, True), "not reproduced"),        # ReLU stays in the ball
-    ((0.0, 1.5, False), (0.0, 1.5, True), "not reproduced"),         # not on every seed
+def test_figure_1_inference_is_not_reproduced_when_softplus_gd_does_the_same(figure1_runs):
+    curves, scans = figure1_runs
+    c = claims.get("fig-1-inference", curves=curves, scans=scans)
+    _check(c, "fig-1-inference")
+    assert c.value("ReLU (NDGM) does both on every seed") == "yes"
+    assert c.value("softplus (GD) does both on every seed") == "yes"
+    assert c.value("softplus largest ‖βk‖∞") == curves["softplus"].max_linf[0] > 1
+    assert c.value("softplus largest one-step change") == curves["softplus"].largest_rise[0] <= 0
+    assert c.value("softplus α window to") == scans["softplus"].window_top == LR
+    assert c.value("seeds") == 3
+    assert c.verdict == "not reproduced"
+
+
+@pytest.mark.parametrize("relu, soft, curves_verdict, inference_verdict", [
+    ((0.0, 1.5, True), (0.0, 1.5, True), "reproduced", "not reproduced"),         # softplus GD does the same
+    ((0.0, 1.5, True), (0.0, 0.95, True), "reproduced", "reproduced"),            # softplus stays in the ball
+    ((0.0, 1.5, True), (0.1, 1.5, True), "reproduced", "reproduced"),             # softplus's loss rises
+    ((0.0, 1.5, True), (0.0, 1.5, False), "reproduced", "reproduced"),            # softplus fails on another seed
+    ((0.0, 1.5, False), (0.0, 1.5, True), "reproduced qualitatively", "experiment failed"),  # plotted seed only
+    ((0.1, 1.5, True), (0.0, 1.5, True), "not reproduced", "experiment failed"),  # ReLU's loss rises
+    ((0.0, 0.95, True), (0.0, 0.95, True), "not reproduced", "experiment failed"),  # ReLU stays in the ball
 ])
-def test_figure_1_rule(relu, soft, verdict):
+def test_figure_1_rules(relu, soft, curves_verdict, inference_verdict):
     curves = {"relu": _fake_curves(*relu[:2]), "softplus": _fake_curves(*soft[:2])}
     scans = {"relu": _fake_scan(relu[2]), "softplus": _fake_scan(soft[2])}
-    assert claims.get("fig-1", curves=curves, scans=scans).verdict == verdict
+    assert claims.get("fig-1", curves=curves, scans=scans).verdict == curves_verdict
+    assert claims.get("fig-1-inference", curves=curves, scans=scans).verdict == inference_verdict
 
 
 # ----- rates -----

@@ -37,7 +37,8 @@ def test_every_claim_registered_and_valid(page):
 def test_verdicts_at_the_page_settings(page):
     _, recs = page
     assert {i: c.verdict for i, c in recs.items()} == {
-        "prop-5.1": "reproduced qualitatively", "fig-4": "reproduced", "eq-6": "reproduced", "d1-bound": "reproduced",
+        "prop-5.1": "reproduced qualitatively", "fig-4": "reproduced", "eq-6": "reproduced qualitatively",
+        "d1-bound": "reproduced",
         "huber-smooth": "paper inconsistent", "toy-lasso-bounded": "reproduced", "ma-counterexample": "not reproduced"}
 
 
@@ -61,6 +62,16 @@ def test_numbers_are_the_librarys(page):
     ma = recs["ma-counterexample"]
     assert ma.value("late residuals on the linear branch") == 100 * late.linear[grids.nearest(late.lr, large, log=True)]
     assert ma.value("every late residual linear from α") == late.all_linear_from
+    eq6, blow = recs["eq-6"], inputs["blow"]
+    above = curves.above_edge
+    assert above.sum() > 0 and not curves.huber_diverged.any()                       # the bounded half holds
+    assert eq6.text("Huber runs bounded above 2/η") == f"{above.sum()} of {above.sum()}"
+    assert eq6.value("Huber's largest gradient quotient over η") == max(smooth.top, smooth.random_max) / curves.eta
+    assert eq6.value("Huber's largest gradient quotient over η") <= 1 + S.TOL         # L-smooth by eq. (5) ...
+    assert eq6.value("Huber L-smooth by eq. (5)") == "yes"
+    assert eq6.value("|x| + x² diverges at some α") == "yes" and np.any(blow.final >= blow.steps)  # ... a kink diverges
+    for a, v in zip(blow.lr, blow.final):
+        assert eq6.value(f"|x| + x², |x_T| at α = {a:g}") == v
     # the records computed without inputs (the page's settings) are the same
     assert claims.get("fig-4").ours == f4.ours and claims.get("huber-smooth").ours == recs["huber-smooth"].ours
 
@@ -106,12 +117,22 @@ def test_prop51_rule():
 
 
 def test_eq6_rule():
+    """Bounded-subgradient half: Huber bounded at every α. Non-smoothness half: fails when an L-smooth Huber stays
+    bounded above 2/η (the fake curves have η = 2, edge 1, one α above it) or a kinked loss without (6) diverges."""
     lr = np.array([0.9, 1.0, 1.1])
     grows = stability.UnboundedRuns(lr, np.array([[1.0, 0.5], [1.0, 3.0], [1.0, 9.0]]))       # T = 1
-    assert S.eq6(blow=grows, curves=_curves()).verdict == "reproduced"
     bounded = stability.UnboundedRuns(lr, np.array([[1.0, 0.5], [1.0, 0.5], [1.0, 0.5]]))
-    assert S.eq6(blow=bounded, curves=_curves()).verdict == "not reproduced"
-    assert S.eq6(blow=grows, curves=_curves(huber_diverges_at_large=True)).verdict == "not reproduced"
+    smooth = stability.HuberSmoothness(2.0, 0.5)                     # quotients within η = 2: L-smooth by (5)
+    rough = stability.HuberSmoothness(2.0, 3.0)                      # a quotient above η: not L-smooth
+    assert S.eq6(blow=grows, curves=_curves(), smooth=smooth).verdict == "reproduced qualitatively"
+    assert S.eq6(blow=bounded, curves=_curves(), smooth=smooth).verdict == "reproduced qualitatively"
+    assert S.eq6(blow=grows, curves=_curves(), smooth=rough).verdict == "reproduced qualitatively"
+    assert S.eq6(blow=bounded, curves=_curves(), smooth=rough).verdict == "reproduced"
+    for blow, sm in ((grows, smooth), (bounded, rough)):
+        assert S.eq6(blow=blow, curves=_curves(huber_diverges_at_large=True), smooth=sm).verdict == "not reproduced"
+    c = S.eq6(blow=bounded, curves=_curves(), smooth=rough)
+    assert c.value("Huber's largest gradient quotient over η") == 1.5 and c.value("Huber L-smooth by eq. (5)") == "no"
+    assert c.text("Huber runs bounded above 2/η") == "1 of 1"
 
 
 @pytest.fixture(scope="module")

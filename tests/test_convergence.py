@@ -140,6 +140,34 @@ def test_capture_test_under_the_propositions_hypothesis():
     np.testing.assert_array_equal(relu.leaving_lr, [FIGURE1_LR])
 
 
+def test_the_smooth_counterexample_to_proposition_3_1_as_printed():
+    """f(x) = x² − x⁴ is smooth and 0 is its only minimum in (−1, 1); gradient descent from x0 = 0.9, beyond the
+    local maximum at 1/√2, lowers f at every step and still leaves the unit ball around 0."""
+    x = np.array([-0.5, 0.0, 0.5, 1 / np.sqrt(2)])
+    np.testing.assert_allclose(convergence.quartic(x), x ** 2 - x ** 4)
+    np.testing.assert_allclose(convergence.quartic_grad(x), 2 * x - 4 * x ** 3, atol=1e-15)
+    cx = convergence.capture_counterexample(x0=0.9, lr=0.01, steps=1000, stop=2.0)
+    assert cx.x[0] == 0.9 and cx.x0 == 0.9 and cx.lr == 0.01
+    np.testing.assert_array_equal(cx.x[1:], cx.x[:-1] - 0.01 * (2 * cx.x[:-1] - 4 * cx.x[:-1] ** 3))
+    np.testing.assert_array_equal(cx.f, cx.x ** 2 - cx.x ** 4)
+    assert cx.monotone and np.all(np.diff(cx.f) < 0) and cx.largest_rise == np.diff(cx.f).max() < 0
+    k = cx.left_at
+    assert k == 7 and abs(cx.x[k]) > 1 and np.all(np.abs(cx.x[:k]) <= 1)
+    assert cx.refutes
+    # the run stops once |x| > stop, before f' overflows, and long before `steps`
+    assert abs(cx.x[-1]) > 2.0 and np.all(np.abs(cx.x[:-1]) <= 2.0) and cx.steps == cx.x.size - 1 < 1000
+    assert np.all(np.isfinite(cx.f))
+
+
+def test_the_counterexample_needs_a_start_beyond_the_local_maximum():
+    """From inside ±1/√2 gradient descent with a small step slides to 0 and stays in the ball: no counterexample."""
+    inside = convergence.capture_counterexample(x0=0.5, lr=0.01, steps=2000)
+    assert inside.monotone and inside.left_at is None and not inside.refutes
+    assert inside.steps == 2000 and abs(inside.x[-1]) < 1e-6
+    rising = convergence.CaptureCounterexample(0.9, 0.01, 2.0, np.array([0.9, 1.1]), np.array([0.1, 0.2]))
+    assert not rising.monotone and rising.left_at == 1 and not rising.refutes
+
+
 def test_supports_at_minimum_finite_and_extended_valued():
     """λ|x| is supported at 0 by the slopes in [−λ, λ] and by no vertical line; the extended-valued h = 0 on
     [0, ∞), +∞ elsewhere, is supported by every slope <= 0 and by the vertical line x = 0 (against A.3 and A.6)."""
@@ -167,6 +195,10 @@ def test_rates_report_steps_per_decade():
     (lambda: convergence.capture_test([0.01], activation="gelu"), "activation"),
     (lambda: convergence.supports_at_minimum([1.0, 2.0], [1.0, 2.0], [0.0]), "x must contain 0"),
     (lambda: convergence.supports_at_minimum([0.0, -np.inf], [0.0, 1.0], [0.0]), "values"),
+    (lambda: convergence.capture_counterexample(x0=1.0), "x0 must lie in"),
+    (lambda: convergence.capture_counterexample(lr=0.0), "lr must lie in"),
+    (lambda: convergence.capture_counterexample(steps=0), "steps"),
+    (lambda: convergence.capture_counterexample(stop=1.0), "stop must lie in"),
 ])
 def test_bad_inputs_of_the_corrections(call, match):
     with pytest.raises(ValueError, match=match):

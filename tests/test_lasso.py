@@ -54,12 +54,31 @@ def test_proposition_b6_and_the_cycle_sum(cycles10):
 
 
 def test_eq_9_as_printed_fails_for_p_above_2_and_holds_for_p_1(cycles10):
-    # (9) says lim ‖β_k‖₁ < αλ1; with P >= 3 the larger cycle value is at least Pαλ1/2 > αλ1
+    # (9) says lim ‖β_k‖₁ < αλ1; the larger cycle value is at least Pαλ1/2, so from P = 2 on it is >= αλ1
     assert np.all(cycles10.l1_high >= cycles10.step)
     one = lasso.toy_cycles(1, LAM1, LR, seeds=range(8))
     assert np.all(one.l1_high < one.step)
     # what the subgradient method's constant-step bound does give: min over the cycle <= G²α/(2λ1) = Pαλ1/2
     assert np.all(cycles10.l1_low <= cycles10.b6_bound / 2)
+
+
+def test_eq_9_fails_in_every_run_from_p_2():
+    """P = 1: the two cycle values γ and αλ1 − γ are both below αλ1, so (9) holds. P = 2: they sum to 2αλ1, so the
+    larger is at least αλ1 and the strict bound fails in every run; larger P only more so."""
+    scan = lasso.eq9_scan(p=(1, 2, 3, 4), lam1=LAM1, lr=LR, seeds=range(8))
+    np.testing.assert_array_equal(scan.p, [1, 2, 3, 4])
+    np.testing.assert_array_equal(scan.violated, [0.0, 1.0, 1.0, 1.0])
+    assert scan.fails_from == 2
+    assert scan.high_over_step[0] < 1 <= scan.high_over_step[1]
+    assert np.all(scan.high_over_step >= scan.p / 2 * (1 - 1e-9))        # the larger value is at least Pαλ1/2
+    two = lasso.toy_cycles(2, LAM1, LR, seeds=range(8))
+    assert scan.violated[1] == np.mean(two.l1_high >= two.step)
+
+
+def test_eq9_scan_fails_from_needs_every_larger_p():
+    assert lasso.Eq9Scan(np.array([1, 2, 3]), np.array([1.0, 0.5, 1.0]), np.ones(3)).fails_from == 3
+    assert lasso.Eq9Scan(np.array([1, 2, 3]), np.array([1.0, 1.0, 1.0]), np.ones(3)).fails_from == 1
+    assert lasso.Eq9Scan(np.array([1, 2, 3]), np.array([0.0, 1.0, 0.9]), np.ones(3)).fails_from is None
 
 
 def test_general_lasso_exact_solution_satisfies_the_optimality_conditions_of_15():
@@ -108,6 +127,24 @@ def test_b2_search_best_picks_the_setting_whose_seed_medians_hit_the_papers_norm
     assert second["distance"] == pytest.approx(np.log(1.1), rel=1e-12)
 
 
+def test_b2_search_best_at_one_small_penalty_fits_and_fold():
+    """`best(lam_small)` searches only the settings with that small λ1; `fits` asks whether both printed norms lie
+    within the seed ranges there; `fold` is λ1_large / small λ1."""
+    small, big = lasso.B2_TARGETS
+    l1 = np.full((2, 3, 1, 3), 100.0)                                # (steps, λ1, α, seeds)
+    l1[1, 1, 0] = small * np.array([0.9, 1.0, 1.1])                  # λ1 = 0.1: straddles 1.62
+    l1[1, 0, 0] = small * np.array([1.2, 1.3, 1.4])                  # λ1 = 0.01: all above it
+    l1[1, 2, 0] = big * np.array([0.9, 1.0, 1.1])
+    search = lasso.B2Search(lam1=np.array([0.01, 0.1, 10.0]), lr=np.array([0.01]), seeds=np.arange(3),
+                            steps=np.array([0, 100]), l1=l1)
+    assert search.best()["lam_small"] == 0.1 and search.fold() == pytest.approx(100)
+    assert search.best(0.01)["lam_small"] == 0.01 and search.fold(0.01) == pytest.approx(1000)
+    assert search.best(0.01)["distance"] == pytest.approx(np.log(1.3))
+    assert search.fits(0.1) and search.fits() and not search.fits(0.01)
+    with pytest.raises(ValueError, match="lam_small must be one of the small penalties searched"):
+        search.best(1.0)
+
+
 def test_b2_search_records_each_lambda_alpha_and_seed():
     """b2_search's axes: λ1 in the order (the two small values, the large one), each seed its own
     problem: a cell's record is that cell's own run from that seed's start, to the rounding that a batched
@@ -143,6 +180,8 @@ def test_b2_search_records_each_lambda_alpha_and_seed():
     (lambda: lasso.general_lasso_curve([0.1], [0.01], seed=-1), "seed must be an integer >= 0"),
     (lambda: lasso.b2_search(lam_small=(0.1,)), "lam_small must hold the two small penalties"),
     (lambda: lasso.b2_search(seeds=[]), "seeds must name at least one seed"),
+    (lambda: lasso.eq9_scan(p=(2, 1)), "p must be increasing"),
+    (lambda: lasso.eq9_scan(p=(0, 1)), "p must be an integer >= 1"),
 ])
 def test_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):

@@ -6,13 +6,14 @@
   subgradient method on Lipschitz ones (eq. 6; theory: O(1/ε²)), on functions that attain the rate and
   on easy ones that do not.
 - Proposition 3.1 under its own hypothesis: runs that start inside the Euclidean unit ball around the
-  isolated minimiser, for ReLU and for softplus (`capture_test`).
+  isolated minimiser, for ReLU and for softplus (`capture_test`); and a smooth counterexample to the
+  proposition as printed, gradient descent on x² − x⁴ from x0 = 0.9 (`capture_counterexample`).
 - The difference quotient of ReLU's derivative at 0 (why eq. 5 fails at a kink) and Appendix A.2's
   picture: supporting lines at the minimum of λ|x| and fixed-size steps that keep jumping over it, and
   the vertical supporting line that an extended-valued function can have (`supports_at_minimum`).
 
-Each result is a frozen dataclass (`CaptureCurves`, `CaptureScan`, `CaptureTest`, `Rates`,
-`DifferenceQuotients`, `KinkGeometry`, `Supports`) that carries its derived quantities as properties.
+Each result is a frozen dataclass (`CaptureCurves`, `CaptureScan`, `CaptureTest`, `CaptureCounterexample`,
+`Rates`, `DifferenceQuotients`, `KinkGeometry`, `Supports`) that carries its derived quantities as properties.
 The step size α of the paper is the parameter `lr`, as in `ndgm.run` and `ndgm.optim`.
 """
 from __future__ import annotations
@@ -291,6 +292,99 @@ def capture_test(lr, seeds=range(5), steps: int = 2000, activation: str = "relu"
         max_dist = np.maximum(max_dist, np.linalg.norm(piece.trajectory - bstar, axis=-1).max(axis=0))
         beta = piece.beta
     return CaptureTest(lr, np.array(seeds), radius, monotone, max_dist, np.linalg.norm(beta - bstar, axis=-1))
+
+
+# ----- Proposition 3.1 as printed: a smooth counterexample -----
+
+def quartic(x):
+    """f(x) = x² − x⁴: smooth, with its only minimum in (−1, 1) at 0 (isolated, f''(0) = 2), local maxima at
+    ±1/√2, and f → −∞ as |x| → ∞."""
+    return x ** 2 - x ** 4
+
+
+def quartic_grad(x):
+    """f'(x) = 2x − 4x³."""
+    return 2.0 * x - 4.0 * x ** 3
+
+
+@dataclass(frozen=True)
+class CaptureCounterexample:
+    """Gradient descent on f(x) = x² − x⁴ (`quartic`) from x0 inside the unit ball around its isolated minimum 0:
+    Proposition 3.1 as printed says a run whose f never rises stays in that ball."""
+
+    x0: float                 # the start, |x0| < 1
+    lr: float                 # the step size α
+    stop: float               # the run ends once |x_k| > stop (f falls without bound beyond ±1/√2)
+    x: np.ndarray             # (K+1,) x_0 ... x_K
+    f: np.ndarray             # (K+1,) f(x_k)
+
+    @property
+    def steps(self) -> int:
+        """K, the number of steps taken."""
+        return self.x.size - 1
+
+    @property
+    def largest_rise(self) -> float:
+        """max_k f(x_{k+1}) − f(x_k): <= 0 when f never rose (nan after no step)."""
+        return float(np.max(np.diff(self.f))) if self.steps else np.nan
+
+    @property
+    def monotone(self) -> bool:
+        """f never rose: the proposition's condition on the run."""
+        return bool(np.all(np.diff(self.f) <= 0.0))
+
+    @property
+    def left_at(self) -> int | None:
+        """The first k with |x_k| > 1 (the run left the unit ball around the minimum); None if it never did."""
+        out = np.flatnonzero(np.abs(self.x) > 1.0)
+        return int(out[0]) if out.size else None
+
+    @property
+    def refutes(self) -> bool:
+        """f never rose and the run left the unit ball: a counterexample to Proposition 3.1 as printed."""
+        return self.monotone and self.left_at is not None
+
+
+def capture_counterexample(x0: float = 0.9, lr: float = 0.01, steps: int = 1000,
+                           stop: float = 2.0) -> CaptureCounterexample:
+    """Gradient descent x_{k+1} = x_k − α f'(x_k) on f(x) = x² − x⁴, for at most `steps` steps or until |x_k| > stop.
+
+    0 is the only local minimum of f in the unit ball (−1, 1), and an isolated one. A start beyond the local
+    maximum at 1/√2 ≈ 0.707 slides away from 0: f falls at every step while |x_k| passes 1, which Proposition 3.1
+    as printed (its ball of radius 1 taken from Bertsekas' ε̄ = 1) forbids for a continuously differentiable f.
+
+    Parameters
+    ----------
+    x0 : float
+        The start, with |x0| < 1.
+    lr : float
+        α > 0.
+    steps : int
+        The most steps to take.
+    stop : float
+        The run ends at the first |x_k| > stop (> 1), before f' overflows.
+
+    Returns
+    -------
+    CaptureCounterexample
+
+    Examples
+    --------
+    >>> cx = capture_counterexample(x0=0.9, lr=0.01)
+    >>> cx.monotone, cx.left_at is not None
+    (True, True)
+    """
+    x0 = float(validation.in_range("x0", x0, low=-1.0, high=1.0, low_open=True))
+    lr = float(validation.positive("lr", lr))
+    steps = validation.count("steps", steps)
+    stop = float(validation.in_range("stop", stop, low=1.0, low_open=True))
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * quartic_grad(xs[-1]))
+        if abs(xs[-1]) > stop:
+            break
+    x = np.array(xs)
+    return CaptureCounterexample(x0, lr, stop, x, quartic(x))
 
 
 # ----- rates: steps to ε on functions that attain the worst case and on easy ones -----

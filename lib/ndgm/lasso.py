@@ -2,7 +2,8 @@
 
 Everything here is a vectorised call of `ndgm.run.run` or `ndgm.run.sweep` plus a summary:
 - the toy LASSO (7): Section 4's two-dimensional example, Propositions 4.1 / B.1 / B.2 / B.6 and
-  eq. (9), over a grid of λ1 x α x seeds (`two_d_example`, `toy_cycles`);
+  eq. (9), over a grid of λ1 x α x seeds (`two_d_example`, `toy_cycles`), and the dimension from which
+  eq. (9) fails (`eq9_scan`);
 - the general LASSO (15) of Appendix B.2: NDGM beside the exact minimiser (scikit-learn) and the
   proximal gradient method, how fast ISTA closes its gap to the minimum, and the search for the paper's
   1.62 and 25.4 (`general_lasso_curve`, `ista_gaps`, `b2_search`).
@@ -134,6 +135,45 @@ def toy_cycles(p: int, lam1, lr, seeds=range(10), steps: int | None = None) -> T
                      gamma=high, jump=high - low, l1_low=l1.min(axis=0), l1_high=l1.max(axis=0))
 
 
+@dataclass(frozen=True)
+class Eq9Scan:
+    """Eq. (9), lim ‖β_k‖₁ < αλ1, against NDGM's 2-cycle on (7) in each dimension P of a scan (`eq9_scan`).
+
+    The cycle's two values of ‖β‖₁ add up to Pαλ1 (Proposition 4.1), so the larger is at least Pαλ1/2: from
+    P = 2 on it is at least αλ1 and the strict bound (9) fails in every run."""
+
+    p: np.ndarray               # (K,) dimensions P, increasing
+    violated: np.ndarray        # (K,) fraction of runs whose larger cycle value of ‖β‖₁ is >= αλ1
+    high_over_step: np.ndarray  # (K,) the smallest (larger cycle value)/αλ1 over the runs
+
+    @property
+    def fails_from(self) -> int | None:
+        """The smallest P of the scan from which on (at it and at every larger P of the scan) (9) fails in every
+        run; None when it does not fail in every run at the largest P."""
+        every = self.violated == 1.0
+        if not every[-1]:
+            return None
+        k = every.size - int(np.argmin(every[::-1])) if not every.all() else 0
+        return int(self.p[k])
+
+
+def eq9_scan(p=(1, 2, 3, 4), lam1=(1.0,), lr=(0.1,), seeds=range(10)) -> Eq9Scan:
+    """Eq. (9) in each dimension P of `p` (K,): `toy_cycles` over λ1 x α x seeds, and how often the larger value of
+    ‖β‖₁ in the 2-cycle reaches αλ1.
+
+    Examples
+    --------
+    >>> eq9_scan(p=(1, 2, 3)).fails_from
+    2
+    """
+    dims = np.array([validation.count("p", d) for d in np.atleast_1d(p)])
+    if np.any(np.diff(dims) <= 0):
+        raise ValueError(f"p must be increasing; got {dims.tolist()}")
+    runs = [toy_cycles(int(d), lam1, lr, seeds) for d in dims]
+    return Eq9Scan(dims, np.array([np.mean(c.l1_high >= c.step) for c in runs]),
+                   np.array([np.min(c.l1_high / c.step) for c in runs]))
+
+
 # ----- the general LASSO (15), Appendix B.2 -------------------------------------------------------
 
 def smooth_lipschitz(W) -> float:
@@ -237,14 +277,31 @@ class B2Search:
         med = np.median(self.l1, axis=-1)
         return np.abs(np.log(med[:, :2] / B2_TARGETS[0])) + np.abs(np.log(med[:, 2:] / B2_TARGETS[1]))
 
-    def best(self) -> dict:
-        """The setting (small λ1, α, iterations) whose seed medians come closest to (1.62, 25.4)."""
+    def best(self, lam_small: float | None = None) -> dict:
+        """The setting (small λ1, α, iterations) whose seed medians come closest to (1.62, 25.4); with
+        `lam_small`, the closest among the settings with that small λ1 (one of `lam1[:2]`)."""
         d = self.distance()
         d[self.steps == 0] = np.inf
+        if lam_small is not None:
+            keep = np.isclose(self.lam1[:2], lam_small)
+            if not keep.any():
+                raise ValueError(f"lam_small must be one of the small penalties searched "
+                                 f"({', '.join(f'{v:g}' for v in self.lam1[:2])}); got {lam_small!r}")
+            d[:, ~keep] = np.inf
         r, i, a = np.unravel_index(np.argmin(d), d.shape)
         return {"lam_small": float(self.lam1[i]), "lam_big": float(self.lam1[2]), "lr": float(self.lr[a]),
                 "steps": int(self.steps[r]), "distance": float(d[r, i, a]),
                 "small": self.l1[r, i, a], "big": self.l1[r, 2, a]}
+
+    def fits(self, lam_small: float | None = None) -> bool:
+        """Each printed norm (1.62, 25.4) lies within the range over seeds at `best(lam_small)`."""
+        b = self.best(lam_small)
+        return bool(b["small"].min() <= B2_TARGETS[0] <= b["small"].max()
+                    and b["big"].min() <= B2_TARGETS[1] <= b["big"].max())
+
+    def fold(self, lam_small: float | None = None) -> float:
+        """The increase of λ1 from the small penalty (default: that of `best()`) to the large one."""
+        return float(self.lam1[2] / (self.best()["lam_small"] if lam_small is None else lam_small))
 
 
 def b2_search(lr=(0.005, 0.01, 0.02), seeds=range(10), steps: int = 15000, every: int = 500,

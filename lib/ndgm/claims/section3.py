@@ -1,4 +1,5 @@
-"""Claims of Section 3 (book/convergence.md): Proposition 3.1 and Figure 1, the O(1/ε) and O(1/ε²) rates,
+"""Claims of Section 3 (book/convergence.md): Proposition 3.1, Figure 1 and the inference the paper draws from
+it, the O(1/ε) and O(1/ε²) rates,
 L-smoothness at a kink, and Appendix A.2's supporting hyperplanes.
 
 `SETTINGS` holds every setting of the page in one place: the page shows it (`describe`) and calls the
@@ -24,6 +25,7 @@ SETTINGS = {
     "curves": {"lr": [FIGURE1_LR], "steps": STEPS, "seed": 0},                       # Figure 1 itself
     "scan": {"lr": SCAN, "seeds": SEEDS, "steps": STEPS},                             # which α? (all seeds)
     "test": {"lr": SCAN, "seeds": SEEDS, "steps": STEPS, "radius": 0.99},             # Proposition 3.1's hypothesis
+    "counterexample": {"x0": 0.9, "lr": 0.01, "steps": 1000, "stop": 2.0},           # Proposition 3.1 on x² − x⁴
     "explorer": {"lr": np.logspace(-4, -1, 25), "steps": STEPS, "seed": 0},          # "Try another step size"
     "rates": {"eps_smooth": np.logspace(-2.5, -5, 11), "eps_nonsmooth": np.logspace(-1.5, -2.5, 9), "scales": 16},
     "quotients": {"h": np.logspace(0, -8, 33)},                                       # half-widths across the kink
@@ -81,13 +83,23 @@ def supports(x=None, slopes=None) -> dict:
 # ----- Proposition 3.1 and Figure 1 -----
 
 @register("prop-3.1", "3", "convergence")
-def prop_3_1(tests: dict | None = None) -> Claim:
-    """Proposition 3.1 under its own hypothesis (`convergence.capture_test`), ReLU (NDGM) and softplus (GD).
+def prop_3_1(tests: dict | None = None, counterexample: convergence.CaptureCounterexample | None = None) -> Claim:
+    """Proposition 3.1 as printed, decided by a smooth counterexample (`convergence.capture_counterexample`);
+    the capture test under its hypothesis (`convergence.capture_test`, ReLU and softplus) adds context.
 
-    `tests`: {"relu": CaptureTest, "softplus": CaptureTest}, the page's own runs."""
+    `tests`: {"relu": CaptureTest, "softplus": CaptureTest}, the page's own runs; `counterexample`: the page's
+    `CaptureCounterexample` (default: at `SETTINGS["counterexample"]`)."""
+    cx = counterexample or convergence.capture_counterexample(**SETTINGS["counterexample"])
     tests = tests or {a: convergence.capture_test(activation=a, **SETTINGS["test"]) for a in ACTIVATIONS}
     relu, soft = tests["relu"], tests["softplus"]
-    ours = (number("start distance", soft.radius, "{:g}"),
+    k = cx.left_at
+    ours = (number("x² − x⁴, start x0", cx.x0, "{:g}"),
+            number("x² − x⁴, α", cx.lr, "{:g}"),
+            number("x² − x⁴, f never rose", cx.monotone),
+            number("x² − x⁴, largest one-step change of f", cx.largest_rise, "{:.1e}"),
+            number("x² − x⁴, first step outside the unit ball", k, "{:d}"),
+            number("x² − x⁴, distance from 0 there", None if k is None else float(abs(cx.x[k])), "{:.4f}"),
+            number("start distance", soft.radius, "{:g}"),
             number("softplus runs with a monotone loss", int(soft.monotone.sum()), "{:d}"),
             number("softplus runs that left", int(soft.leaves.sum()), "{:d}"),
             number("softplus largest distance", soft.monotone_max_dist, "{:.3f}"),
@@ -95,22 +107,23 @@ def prop_3_1(tests: dict | None = None) -> Claim:
             number("ReLU runs that left", int(relu.leaves.sum()), "{:d}"),
             number("ReLU largest distance", relu.monotone_max_dist, "{:.2f}"))
     smooth_stays = bool(soft.monotone.any()) and not soft.leaves.any()
-    verdict = ("reproduced" if smooth_stays and relu.leaves.any() else
-               "reproduced qualitatively" if smooth_stays else "not reproduced")
+    verdict = "not reproduced" if cx.refutes else "reproduced" if smooth_stays else "not reproduced"
     return Claim(
         id="prop-3.1", where="Proposition 3.1 (Section 3)", section="3", page="convergence",
-        statement="The paper's version of the capture theorem: gradient descent on a continuously differentiable "
-                  "function whose loss never rises, started inside the Euclidean unit ball around an isolated "
-                  "minimum, never leaves that ball; NDGM on L2 is meant to break it. The cited source (Bertsekas' "
-                  "Proposition 1.2.5) promises less: some neighbourhood inside the ball traps the runs, not the "
-                  "whole ball, so the statement is a misquote and a finite test can support it, not prove it.",
+        statement="As printed: if gradient descent on a continuously differentiable function never raises the "
+                  "function, and it starts less than distance 1 from a local minimum that is the only one within "
+                  "distance 1, then every iterate stays less than distance 1 from it. (The cited source, "
+                  "Bertsekas' Proposition 1.2.5, promises only that some smaller neighbourhood traps the runs; the "
+                  "paper sets that neighbourhood's size to 1.)",
         paper=(number("radius", paper.CAPTURE_RADIUS, "{:g}"),
                number("proof", "ε̄ = 1 in Bertsekas (1997), Proposition 1.2.5")),
-        ours=ours, settings=settings("test"),
-        rule="runs that meet the hypothesis start at the given Euclidean distance (< 1) from the isolated "
-             "minimiser and their loss never rises; reproduced when no such softplus run leaves the unit ball "
-             "and some such ReLU run does (the contrast the paper draws), reproduced qualitatively when neither "
-             "leaves, not reproduced when a softplus run leaves or none meets the hypothesis",
+        ours=ours, settings={"counterexample": settings("counterexample"), "test": settings("test")},
+        rule="not reproduced when gradient descent on f(x) = x² − x⁴ (smooth; its only minimum in the unit ball is "
+             "the isolated 0), started at the counterexample's x0 inside that ball, never raises f and reaches "
+             "|xk| > 1: the statement as printed is false. Only if that run fails to refute it: reproduced when no "
+             "softplus run of the capture test (started at the given distance < 1 from its isolated minimiser, "
+             "loss never rising) leaves the unit ball, not reproduced when one does or none meets the hypothesis. "
+             "The ReLU runs of the capture test are not continuously differentiable and do not enter the verdict",
         verdict=verdict)
 
 
@@ -124,40 +137,75 @@ def _figure1_paper() -> tuple:
             number("α", "not given"))
 
 
-@register("fig-1", "3", "convergence")
-def fig_1(curves: dict | None = None, scans: dict | None = None) -> Claim:
-    """Figure 1: at α the loss never rises while ‖β_k‖∞ passes 1, with ReLU (NDGM) and with softplus (GD).
-
-    `curves`: {"relu": CaptureCurves, "softplus": CaptureCurves} at Figure 1's α (`SETTINGS["curves"]`);
-    `scans`: {"relu": CaptureScan, "softplus": CaptureScan} over the α scan and seeds (`SETTINGS["scan"]`)."""
+def _figure1_runs(curves: dict | None, scans: dict | None) -> tuple[dict, dict]:
     curves = curves or {a: convergence.capture_curves(activation=a, **SETTINGS["curves"]) for a in ACTIVATIONS}
     scans = scans or {a: convergence.capture_scan(activation=a, **SETTINGS["scan"]) for a in ACTIVATIONS}
-    lr = float(curves["relu"].lr[0])
-    both, ours = {}, (number("α", lr, "{:g}"),)
-    for a, label in (("relu", "ReLU"), ("softplus", "softplus")):
-        cur, scan = curves[a], scans[a]
-        i = grids.nearest(scan.lr, lr, log=True)
-        both[a] = bool(cur.monotone[0] and cur.escapes[0] and scan.both[:, i].all())
-        window = scan.window
-        ours += (number(f"{label} largest one-step change", float(cur.largest_rise[0]), "{:.1e}"),
-                 number(f"{label} largest ‖βk‖∞", float(cur.max_linf[0]), "{:.3f}"),
-                 number(f"{label} α window from", float(window.min()) if window.size else None, "{:.1e}"),
-                 number(f"{label} α window to", scan.window_top if window.size else None, "{:.4f}"))
-    ours += (number("seeds", int(scans["relu"].seed.size), "{:d}"),
-             number("start ‖β0 − β*‖₂", curves["relu"].l2_start, "{:.1f}"))
-    verdict = ("reproduced" if both["relu"] and not both["softplus"] else
-               "reproduced qualitatively" if both["relu"] else "not reproduced")
+    return curves, scans
+
+
+def _does_both(cur, scan, lr: float) -> tuple[bool, bool]:
+    """(on the plotted seed, on every seed of the scan): at α = `lr` the loss never rose and ‖βk‖∞ passed 1."""
+    i = grids.nearest(scan.lr, lr, log=True)
+    return bool(cur.monotone[0] and cur.escapes[0]), bool(scan.both[:, i].all())
+
+
+def _figure1_numbers(cur, scan, label: str) -> tuple:
+    window = scan.window
+    return (number(f"{label} largest one-step change", float(cur.largest_rise[0]), "{:.1e}"),
+            number(f"{label} largest ‖βk‖∞", float(cur.max_linf[0]), "{:.3f}"),
+            number(f"{label} α window from", float(window.min()) if window.size else None, "{:.1e}"),
+            number(f"{label} α window to", scan.window_top if window.size else None, "{:.4f}"))
+
+
+@register("fig-1", "3", "convergence")
+def fig_1(curves: dict | None = None, scans: dict | None = None) -> Claim:
+    """Figure 1's curves: at α, NDGM's loss (ReLU) never rises while ‖β_k‖∞ passes 1.
+
+    `curves`: {"relu": CaptureCurves, ...} at Figure 1's α (`SETTINGS["curves"]`); `scans`: {"relu": CaptureScan,
+    ...} over the α scan and seeds (`SETTINGS["scan"]`). Only the ReLU runs decide; see `fig-1-inference`."""
+    curves, scans = _figure1_runs(curves, scans)
+    cur, scan = curves["relu"], scans["relu"]
+    lr = float(cur.lr[0])
+    plotted, every = _does_both(cur, scan, lr)
+    ours = ((number("α", lr, "{:g}"),) + _figure1_numbers(cur, scan, "ReLU")
+            + (number("seeds", int(scan.seed.size), "{:d}"), number("start ‖β0 − β*‖₂", cur.l2_start, "{:.1f}")))
     return Claim(
         id="fig-1", where="Figure 1 (Section 3)", section="3", page="convergence",
         statement="NDGM on the convex ReLU regression L2 of eq. (3), started inside the unit ∞-ball, lowers the "
-                  "loss at every step while ‖βk‖∞ climbs out of the ball, and this shows that NDGM does not behave "
-                  "like gradient descent.",
+                  "loss at every step while ‖βk‖∞ climbs above 1.",
         paper=_figure1_paper(), ours=ours,
         settings={"curves": settings("curves"), "scan": settings("scan")},
-        rule="at Figure 1's α, a run 'does both' when its loss never rises and ‖βk‖∞ passes 1, on the plotted "
-             "seed and on every seed of the scan; reproduced when ReLU does both and its smooth softplus twin "
-             "(plain gradient descent) does not, reproduced qualitatively when both activations do both (the "
-             "figure is reproduced but does not separate NDGM from gradient descent), otherwise not reproduced",
+        rule="with ReLU at Figure 1's α: reproduced when the loss never rises and ‖βk‖∞ passes 1 on the plotted "
+             "seed and on every seed of the scan; reproduced qualitatively when on the plotted seed only; otherwise "
+             "not reproduced",
+        verdict="reproduced" if plotted and every else "reproduced qualitatively" if plotted else "not reproduced")
+
+
+@register("fig-1-inference", "3", "convergence")
+def fig_1_inference(curves: dict | None = None, scans: dict | None = None) -> Claim:
+    """The paper's reading of Figure 1: the curves show that NDGM does not behave like gradient descent. Tested
+    against the smooth softplus twin, on which the recursion is plain gradient descent. Inputs as `fig_1`."""
+    curves, scans = _figure1_runs(curves, scans)
+    lr = float(curves["relu"].lr[0])
+    both = {a: all(_does_both(curves[a], scans[a], lr)) for a in ACTIVATIONS}
+    ours = ((number("α", lr, "{:g}"),
+             number("ReLU (NDGM) does both on every seed", both["relu"]),
+             number("softplus (GD) does both on every seed", both["softplus"]))
+            + _figure1_numbers(curves["softplus"], scans["softplus"], "softplus")
+            + (number("seeds", int(scans["softplus"].seed.size), "{:d}"),))
+    verdict = ("experiment failed" if not both["relu"] else
+               "not reproduced" if both["softplus"] else "reproduced")
+    return Claim(
+        id="fig-1-inference", where="Figure 1 and its caption (Section 3)", section="3", page="convergence",
+        statement="A loss that falls at every step while ‖βk‖∞ leaves the unit ∞-ball is something gradient "
+                  "descent would not do, so Figure 1 shows that NDGM's dynamics differ from gradient descent's.",
+        paper=(number("reading", "the curves indicate differing dynamics between NDGM and GD"),),
+        ours=ours, settings={"curves": settings("curves"), "scan": settings("scan")},
+        rule="at Figure 1's α, a run 'does both' when its loss never rises and ‖βk‖∞ passes 1, on the plotted seed "
+             "and on every seed of the scan. Experiment failed when ReLU (NDGM) does not do both (there is nothing "
+             "to separate); otherwise reproduced when the smooth softplus twin (plain gradient descent on a convex, "
+             "infinitely differentiable loss) does not do both, and not reproduced when it does (the behaviour does "
+             "not separate NDGM from gradient descent)",
         verdict=verdict)
 
 
