@@ -18,6 +18,17 @@ def test_paper_projection_counts_every_run():
     assert benchmark_train.paper_hours(speeds) == pytest.approx(epochs / 3600)
 
 
+def test_paper_projection_interpolates_the_middle_depths():
+    """VGG13 and VGG16 (the CIFAR ones) take a time per image between VGG11's and VGG19's, linear in depth."""
+    seconds = {"vgg11": 1 / 1000, "vgg19": 1 / 200, "vgg16": 0.0}       # VGG16's runs take no time here
+    hours = benchmark_train.paper_hours({k: 1 / v if v else float("inf") for k, v in seconds.items()})
+    want = 0.0
+    for r in experiments.runs("relu_vs_gelu", "paper"):
+        t = seconds["vgg11"] + (dict(r.model)["depth"] - 11) / 8 * (seconds["vgg19"] - seconds["vgg11"])
+        want += r.config.epochs * 50_000 * t
+    assert hours == pytest.approx(want / 3600, rel=1e-9)
+
+
 def test_step_flops_match_a_hand_count():
     import torch
     net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 32 * 32, 10, bias=False))

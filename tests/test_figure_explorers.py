@@ -135,10 +135,9 @@ def test_every_static_explorer_opens_at_its_intended_setting():
     relu, soft = (convergence.capture_curves(np.logspace(-4, -1, 25), 5, activation=a) for a in ("relu", "softplus"))
     curves = stability.edge_curves(np.logspace(-2, 2, 41), 5)
     grid = netresults.TAU_GRID
-    record = lambda opt, lam: {"config": {"optimizer": opt, "l1": lam, "lr": 0.003, "batch_size": 8},
-                               "data_used": {"n_train": 64}, "history": {"epoch": [1, 2], "small_by_tau": grid ** 0.1,
-                                                                          "below_start": grid ** 0.2}}
-    results = {"runs": {f"{o}{lam}": record(o, lam) for o in ("sgd", "adam") for lam in (0.002, 2.0)}}
+    from test_netresults import l1_record, page
+
+    results = page([l1_record(o, lam, start=grid ** 0.2, end=grid ** 0.1) for o in ("sgd", "adam") for lam in (0.002, 2.0)])
     explorers = {"lasso": figure_explorers.lasso_explorer(lasso), "capture": figure_explorers.capture_explorer(relu, soft),
                  "edge": figure_explorers.edge_explorer(curves), "prune": figure_explorers.prune_explorer(results),
                  "prune, a τ grid without 1e-5": figure_explorers.prune_explorer(results, grid[[10, 20, 28, 34, 40]]),
@@ -185,14 +184,26 @@ def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
     np.testing.assert_array_equal(tail, curves.quadratic_tail_max)          # one helper, one semantics
 
 
-def test_prune_explorer_shows_every_run_against_tau():
+def prune_runs():
+    """Table 2's six runs at the paper's α, with the λ1 = 0 controls and Adam at another α beside them."""
     from test_netresults import l1_record, uniform_cdf
     from ndgm import netresults
 
+    end = np.linspace(0, 1, netresults.TAU_GRID.size) ** 2
+    runs = {f"{o}-{lam:g}": l1_record(o, lam, start=uniform_cdf(0.02), end=end)
+            for o in ("sgd", "rmsprop", "adam") for lam in (0.0, 0.002, 2.0)}
+    runs.update({f"adam-{lam:g}-lr": l1_record("adam", lam, start=uniform_cdf(0.02), end=end ** 2, lr=1e-4)
+                 for lam in (0.0, 2.0)})
+    return runs
+
+
+def test_prune_explorer_shows_every_run_against_tau():
+    from test_netresults import page
+    from ndgm import netresults
+
     grid = netresults.TAU_GRID
-    runs = {f"{o}-{lam:g}": l1_record(o, lam, start=uniform_cdf(0.02), end=np.linspace(0, 1, grid.size) ** 2)
-            for o in ("sgd", "rmsprop", "adam") for lam in (0.002, 2.0)}
-    ex = figure_explorers.prune_explorer({"runs": runs})
+    runs = prune_runs()
+    ex = figure_explorers.prune_explorer(page(runs.values()))
     (tau,) = ex.controls
     assert tau.name == "tau" and tau.default == pytest.approx(1e-5)
     shown = np.array(tau.values)
@@ -207,5 +218,25 @@ def test_prune_explorer_shows_every_run_against_tau():
     assert "predicted_adam_2" not in ex.arrays           # no prediction for the adaptive optimizers
     # the SGD panel marks its swing αλ1
     assert [v for v, _ in ex.panels[0].vlines] == [pytest.approx(0.003 * 0.002)]
+    # the λ1 = 0 controls and the runs at another α are left out: two panels of three optimizers
+    assert [p.title for p in ex.panels] == ["λ₁ = 0.002: fraction of weights with |w| < τ",
+                                           "λ₁ = 2: fraction of weights with |w| < τ"]
+    assert not any(k.endswith("_0") for k in ex.arrays)
+    np.testing.assert_array_equal(ex.arrays["measured_adam_2"][1], np.asarray(runs["adam-2"]["history"]["small_by_tau"])[keep])
     with pytest.raises(ValueError, match="taus"):
-        figure_explorers.prune_explorer({"runs": runs}, taus=[3e-5])
+        figure_explorers.prune_explorer(page(runs.values()), taus=[3e-5])
+    with pytest.raises(ValueError, match="results"):
+        figure_explorers.prune_explorer({"runs": [1]})
+
+
+def test_prune_explorer_at_another_step_size():
+    from test_netresults import page
+    from ndgm import netresults
+
+    runs = prune_runs()
+    ex = figure_explorers.prune_explorer(netresults.as_runs(page(runs.values())), lr=1e-4)
+    assert len(ex.panels) == 1 and len(ex.readouts) == 1 and ex.panels[0].vlines == ()
+    keep = np.array([netresults.grids.nearest(netresults.TAU_GRID, t, log=True) for t in ex.controls[0].values])
+    np.testing.assert_array_equal(ex.arrays["measured_adam_2"][1],
+                                  np.asarray(runs["adam-2-lr"]["history"]["small_by_tau"])[keep])
+    assert list(ex.arrays) == ["measured_adam_2"] and ex.readouts[0].label == "λ₁ = 2, Adam: measured"

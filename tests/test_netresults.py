@@ -1,55 +1,14 @@
-"""ndgm.netresults on results whose answers are known: gaps and verdicts, Table 2, the swing's prediction."""
+"""ndgm.netresults on made-up results whose answers are known: Figure 2's paired comparisons, Table 2's rows
+with their controls, the collapse signature, Figure 3, the swing's prediction and the sparsity-at-accuracy
+curves of What works."""
 import numpy as np
 import pytest
 
 from ndgm import grids, netresults, paper
+from ndgm.netruns import PageRuns, RunRecord
 
 GRID = netresults.TAU_GRID
-
-
-def fig2_record(depth, bn, act, seed, losses):
-    return {"model": {"arch": "vgg", "depth": depth, "batch_norm": bn, "activation": act},
-            "config": {"seed": seed, "optimizer": "sgd"}, "history": {"train_loss": list(losses)}}
-
-
-def fig2_results(final):
-    """`final[(bn, depth, act)]` = final losses per seed."""
-    runs = {}
-    for (bn, depth, act), per_seed in final.items():
-        for seed, last in enumerate(per_seed):
-            runs[f"{depth}{act}{bn}{seed}"] = fig2_record(depth, bn, act, seed, [2.3, last])
-    return {"runs": runs}
-
-
-def test_gaps_and_the_two_claims():
-    res = fig2_results({
-        (False, 11, "relu"): [1.00, 1.02], (False, 11, "gelu"): [0.90, 0.92],   # gap 0.10 > spread 0.02
-        (False, 19, "relu"): [1.50, 1.60], (False, 19, "gelu"): [1.00, 1.05],   # gap 0.525 > 0.10
-        (True, 11, "relu"): [0.50, 0.60], (True, 11, "gelu"): [0.52, 0.58],     # gap 0 within 0.10
-        (True, 19, "relu"): [0.40, 0.50], (True, 19, "gelu"): [0.45, 0.47],     # gap -0.01 within 0.10
-    })
-    rows = netresults.activation_gaps(res)
-    by = {(r["batch_norm"], r["depth"]): r for r in rows}
-    assert by[(False, 11)]["gap"] == pytest.approx(0.10) and by[(False, 11)]["spread"] == pytest.approx(0.02)
-    assert [by[k]["verdict"] for k in ((False, 11), (False, 19), (True, 11), (True, 19))] == \
-        ["GELU lower", "GELU lower", "within seed noise", "within seed noise"]
-    assert netresults.figure2_verdict(rows) == {"widens_without_bn": True, "indistinct_with_bn": True}
-    # ReLU ahead at depth 19 without batch norm: the first claim fails; a batch-norm gap: the second fails
-    res["runs"]["19reluFalse0"]["history"]["train_loss"][-1] = 0.5
-    res["runs"]["19reluFalse1"]["history"]["train_loss"][-1] = 0.5
-    res["runs"]["11reluTrue0"]["history"]["train_loss"][-1] = 0.9
-    res["runs"]["11reluTrue1"]["history"]["train_loss"][-1] = 0.9
-    rows = netresults.activation_gaps(res)
-    assert {(r["batch_norm"], r["depth"]): r["verdict"] for r in rows}[(False, 19)] == "ReLU lower"
-    assert netresults.figure2_verdict(rows) == {"widens_without_bn": False, "indistinct_with_bn": False}
-    assert "| without | 11 |" in netresults.gaps_markdown(rows)
-
-
-def l1_record(optimizer, l1, *, start, end, epochs=4, n_train=400, batch=8, lr=0.003):
-    return {"model": {"arch": "vgg16"}, "data_used": {"n_train": n_train},
-            "config": {"optimizer": optimizer, "l1": l1, "lr": lr, "batch_size": batch},
-            "history": {"epoch": list(range(1, epochs + 1)), "below_start": list(start), "small_by_tau": list(end),
-                        "zeros": [0.0] * epochs, "l1": [1.0] * epochs, "swing": [lr * l1], "val_acc": [0.5] * epochs}}
+ALPHA = paper.SECTION4_NETWORK["lr"]
 
 
 def uniform_cdf(high):
@@ -57,17 +16,183 @@ def uniform_cdf(high):
     return np.minimum(GRID / high, 1.0)
 
 
+def record(name, *, model=None, optimizer="adam", lr=1e-3, l1=0.0, seed=0, momentum=0.0, loss=(2.0, 1.0),
+           acc=None, norms=None, small=None, zeros=None, start=None, end=None, n_train=400, batch=8,
+           n_params=1000, pruning=None, sparsity=None, diverged_at=None):
+    """A run's record as ndgm.experiments writes it: `loss` per epoch sets the number of epochs; `acc`,
+    `norms` (‖w‖₁), `small` (fraction below Table 2's τ) and `zeros` per epoch default to constants;
+    `start` and `end` are the fractions below each τ of TAU_GRID before and after training."""
+    epochs = len(loss)
+    per_epoch = lambda v, default: list(v) if v is not None else [default] * epochs
+    return {"name": name, "model": {"arch": "vgg16", **(model or {})},
+            "config": {"optimizer": optimizer, "lr": lr, "l1": l1, "epochs": epochs, "batch_size": batch,
+                       "seed": seed, "momentum": momentum, "tau": paper.TABLE2_TAU},
+            "data_used": {"n_train": n_train}, "n_params": n_params, "wall_s": 1.0, "pruning": pruning or {},
+            "sparsity": sparsity,
+            "history": {"epoch": list(range(1, epochs + 1)), "train_loss": list(loss),
+                        "val_acc": per_epoch(acc, 0.8), "l1": per_epoch(norms, 100.0),
+                        "small": per_epoch(small, 0.0), "zeros": per_epoch(zeros, 0.0),
+                        "below_start": list(uniform_cdf(0.02) if start is None else start),
+                        "small_by_tau": list(uniform_cdf(0.02) if end is None else end), "diverged_at": diverged_at}}
+
+
+def page(records, name="l1_vgg16"):
+    """A page's merged results holding `records`."""
+    return {"page": name, "scale": "cpu", "data": {"n_train": 400}, "environment": {"device_name": "test CPU"},
+            "started": "2026-01-01T00:00:00", "wall_s": 10.0, "notes": "", "rules": {},
+            "runs": {r["name"]: r for r in records}}
+
+
+def l1_record(optimizer, l1, *, start, end, epochs=4, n_train=400, batch=8, lr=ALPHA):
+    """A Table 2 run (VGG16, 4 epochs of 50 steps by default) with the given fractions below τ."""
+    return record(f"{optimizer}-lr={lr:g}-l1={l1:g}", optimizer=optimizer, lr=lr, l1=l1, loss=[1.0] * epochs,
+                  start=start, end=end, n_train=n_train, batch=batch)
+
+
+# ----- Figure 2 ----------------------------------------------------------------------------------------
+
+def fig2_run(depth, bn, act, seed, final, *, beta=None, optimizer="adam", lr=1e-3, momentum=0.0, init=None,
+             acc=0.8):
+    model = {"arch": "vgg", "depth": depth, "batch_norm": bn, "activation": act}
+    model.update({"beta": beta} if beta is not None else {})
+    model.update({"init": init} if init is not None else {})
+    tag = f"softplus{beta:g}" if beta else act
+    name = f"vgg{depth}-{tag}-{'bn' if bn else 'nobn'}-{optimizer}{momentum:g}{init or ''}-seed{seed}"
+    return record(name, model=model, optimizer=optimizer, lr=lr, momentum=momentum, seed=seed,
+                  loss=[2.0, final], acc=[0.5, acc], n_train=640, batch=64)
+
+
+SEEDS = (0, 1, 2)
+GAP = {(11, False): 0.02, (19, False): 0.10, (11, True): 0.0}
+
+
+def fig2_page(gap=GAP, base=lambda s: 0.5 + 0.1 * s, seeds=SEEDS, softplus_step=0.03, recipe_gap=0.04, acc=0.8):
+    """relu_vs_gelu results: per seed, GELU ends at base(seed) and ReLU at base(seed) + the network's gap;
+    softplus β = 1, 4, 16 at depth 19 end softplus_step apart; the SGD-momentum recipes at depth 11 have
+    ReLU recipe_gap above GELU. The seeds' bases differ a lot, so that only pairing by seed gives a clean
+    difference."""
+    runs = []
+    for (depth, bn), g in gap.items():
+        for s in seeds:
+            runs += [fig2_run(depth, bn, "gelu", s, base(s), acc=acc), fig2_run(depth, bn, "relu", s, base(s) + g, acc=acc)]
+    for i, beta in enumerate((1.0, 4.0, 16.0)):
+        runs += [fig2_run(19, False, "softplus", s, base(s) + i * softplus_step, beta=beta) for s in seeds]
+    for init in (None, "kaiming"):
+        for s in seeds:
+            kw = dict(optimizer="sgd", lr=0.01, momentum=0.9, init=init)
+            runs += [fig2_run(11, False, "gelu", s, base(s), **kw), fig2_run(11, False, "relu", s, base(s) + recipe_gap, **kw)]
+    runs.reverse()                      # the order of the file must not matter
+    return page(runs, "relu_vs_gelu")
+
+
+def test_figure2_pairs_by_seed_and_reads_each_gap():
+    fig = netresults.figure2(fig2_page())
+    assert set(fig.gaps) == set(GAP) and fig.depths(False) == [11, 19] and fig.depths(True) == [11]
+    for shape, g in GAP.items():
+        c = fig.gaps[shape]
+        assert [r.seed for r in c.a] == [r.seed for r in c.b] == list(SEEDS)
+        assert {r.field("activation") for r in c.a} == {"relu"} and {r.field("activation") for r in c.b} == {"gelu"}
+        # the per-seed bases (0.5, 0.6, 0.7) cancel within each pair: a zero-width interval at the gap
+        np.testing.assert_allclose(c.diffs("final"), [g] * 3, atol=1e-12)
+        assert (c.final.mean, c.final.low, c.final.high) == pytest.approx((g, g, g), abs=1e-12)
+        # the loss area is the mean of [2.0, final]: half the gap
+        assert (c.area.mean, c.area.low, c.area.high) == pytest.approx((g / 2,) * 3, abs=1e-12)
+        assert c.seeds == 3 and c.final.n == 3
+        assert c.mean("a") == pytest.approx(0.6 + g) and c.mean("b") == pytest.approx(0.6)
+        assert c.learned and c.min_acc == 0.8
+    assert fig.gaps[(19, False)].final.side == "above" and fig.gaps[(11, True)].final.within(1e-9)
+    assert fig.gaps[(11, False)].label == "VGG11, without batch norm, ReLU − GELU"
+    # the gap grows by 0.08 from VGG11 to VGG19 without batch norm
+    assert set(fig.widening) == {"final", "area"}
+    assert (fig.widening["final"].mean, fig.widening["final"].low, fig.widening["final"].high) == \
+        pytest.approx((0.08,) * 3, abs=1e-12)
+    assert fig.widening["area"].mean == pytest.approx(0.04)
+
+
+def test_figure2_smoothness_and_recipes():
+    fig = netresults.figure2(fig2_page(softplus_step=0.03, recipe_gap=0.04))
+    assert [c.label for c in fig.smoothness] == ["softplus β = 4 − softplus β = 1", "softplus β = 16 − softplus β = 1",
+                                                 "ReLU − softplus β = 16"]
+    assert [c.final.mean for c in fig.smoothness] == pytest.approx([0.03, 0.06, 0.10 - 0.06])
+    assert all(r.field("beta") == 16.0 for r in fig.smoothness[1].a)
+    assert list(fig.recipes) == ["Adam", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"]
+    assert fig.recipes["Adam"] is fig.gaps[(11, False)]
+    for label in ("SGD, momentum 0.9", "SGD, momentum 0.9, He init"):
+        c = fig.recipes[label]
+        assert c.final.mean == pytest.approx(0.04) and c.label == f"VGG11, {label}, ReLU − GELU"
+        assert {r.optimizer for r in c.a + c.b} == {"sgd"}
+    assert {r.field("init") for r in fig.recipes["SGD, momentum 0.9, He init"].a} == {"kaiming"}
+    assert {r.field("init") for r in fig.recipes["SGD, momentum 0.9"].a} == {"default"}
+
+
+def test_figure2_without_the_extra_families_has_none_of_them():
+    runs = [fig2_run(11, False, act, s, 0.5) for act in ("relu", "gelu") for s in SEEDS]
+    fig = netresults.figure2(page(runs, "relu_vs_gelu"))
+    assert list(fig.gaps) == [(11, False)] and fig.widening == {} and fig.smoothness == () and fig.recipes == {}
+
+
+def test_a_comparison_refuses_unpaired_seeds():
+    res = fig2_page()
+    del res["runs"]["vgg19-gelu-nobn-adam0-seed2"]
+    with pytest.raises(ValueError, match=r"VGG19, without batch norm, ReLU − GELU: .*same seeds.*\[0, 1, 2\] and \[0, 1\]"):
+        netresults.figure2(res)
+    relu, gelu = (dict(activation=act, depth=11, batch_norm=False, optimizer="adam") for act in ("relu", "gelu"))
+    with pytest.raises(ValueError, match="at least 2"):
+        netresults.compare(fig2_page(seeds=(0,)), "one seed", relu, gelu)
+    # a spec that matches two runs of one seed (here Adam and SGD with momentum) pairs nothing by seed
+    with pytest.raises(ValueError, match=r"one run per seed; got seeds \[0, 0, 1, 1, 2, 2\]"):
+        netresults.compare(fig2_page(), "ambiguous", dict(activation="relu", depth=11, batch_norm=False, init="default"),
+                           dict(activation="gelu", depth=11, batch_norm=False, init="default"))
+
+
+def test_a_comparison_says_when_a_network_did_not_learn():
+    c = netresults.figure2(fig2_page(acc=0.3)).gaps[(11, False)]
+    assert not c.learned and c.min_acc == 0.3
+    with pytest.raises(ValueError, match="side"):
+        c.mean("c")
+    with pytest.raises(ValueError, match="stat"):
+        c.diffs("median")
+
+
+def test_comparisons_markdown_prints_the_means_and_intervals():
+    fig = netresults.figure2(fig2_page())
+    table = netresults.comparisons_markdown([fig.gaps[(19, False)]])
+    assert table.splitlines()[0].startswith("| comparison | seeds |")
+    assert "| VGG19, without batch norm, ReLU − GELU | 3 | 0.7000 | 0.6000 | +0.1000 [+0.1000, +0.1000] | " \
+           "+0.0500 [+0.0500, +0.0500] | 0.800 |" in table
+
+
+@pytest.mark.parametrize("args,label", [(("adam", 0.0, "default"), "Adam"), (("sgd", 0.9, "default"), "SGD, momentum 0.9"),
+                                        (("sgd", 0.9, "kaiming"), "SGD, momentum 0.9, He init"),
+                                        (("rmsprop", 0.0, "kaiming"), "RMSProp, He init"), (("lion", 0.0, "default"), "lion")])
+def test_recipe_label(args, label):
+    assert netresults.recipe_label(*args) == label
+
+
+def test_as_runs_reads_dicts_once_and_passes_page_runs_through():
+    res = fig2_page()
+    runs = netresults.as_runs(res)
+    assert isinstance(runs, PageRuns) and netresults.as_runs(runs) is runs
+    with pytest.raises(ValueError, match="results"):
+        netresults.as_runs([1, 2])
+
+
+# ----- the swing and its prediction --------------------------------------------------------------------
+
 def test_prediction_is_caught_times_tau_over_swing():
     start = uniform_cdf(0.02)
     # SGD, λ1 = 2: s = 0.006, T = 4 * 50 = 200 steps, T s = 1.2: every weight is caught
     rec = l1_record("sgd", 2.0, start=start, end=start)
-    assert netresults.swing("sgd", 0.003, 2.0) == pytest.approx(0.006)
+    assert netresults.swing("sgd", 0.003, 2.0) == pytest.approx(0.006) and netresults.steps_per_epoch(rec) == 50
     assert netresults.predicted_below(rec, [1e-5, 0.006, 0.1]) == pytest.approx([1e-5 / 0.006, 1.0, 1.0])
     # SGD, λ1 = 0.002: s = 6e-6, T s = 1.2e-3: the weights within 1.2e-3 of zero (6 %) are caught
     rec = l1_record("sgd", 0.002, start=start, end=start)
     caught = np.interp(np.log10(1.2e-3), np.log10(GRID), start)
     assert caught == pytest.approx(0.06, rel=0.05)   # interpolated on the log grid of the CDF
     assert netresults.predicted_below(rec, [1e-6, 1e-5]) == pytest.approx([caught / 6, caught])
+    # the same from a RunRecord, and after one epoch only: T s = 50 * 6e-6 = 3e-4
+    early = np.interp(np.log10(3e-4), np.log10(GRID), start)
+    assert netresults.predicted_below(RunRecord.from_dict(rec), [1e-5], epoch=1) == pytest.approx([early])
     # RMSProp and Adam: α bounds the step whatever λ1, and no prediction is made for them
     assert netresults.swing("adam", 0.003, 2.0) == netresults.swing("rmsprop", 0.003, 0.002) == 0.003
     assert np.isnan(netresults.predicted_below(l1_record("adam", 2.0, start=start, end=start), [1e-5])).all()
@@ -77,40 +202,233 @@ def test_prediction_is_caught_times_tau_over_swing():
         netresults.predicted_below(rec, [0.0])
 
 
+def test_without_a_penalty_the_prediction_is_the_measurement():
+    end = np.linspace(0.0, 1.0, GRID.size)
+    rec = l1_record("sgd", 0.0, start=uniform_cdf(0.02), end=end)
+    np.testing.assert_allclose(netresults.predicted_below(rec, GRID[[10, 30, 50]]), end[[10, 30, 50]])
+
+
+def test_swing_prediction_on_a_known_start():
+    """|w| uniform on (0, 0.02) at the start: half of the weights lie within reach 0.01 (a grid value); those
+    are spread evenly over (0, s), so a fraction τ/s of them is below τ."""
+    got = netresults.swing_prediction(uniform_cdf(0.02), 0.01, 0.001, [5e-4, 1e-3, 0.5])
+    np.testing.assert_allclose(got, [0.25, 0.5, 0.5])
+    assert netresults.swing_prediction(uniform_cdf(0.02), 5.0, 0.001, [1e-3]) == pytest.approx([1.0])  # all caught
+    with pytest.raises(ValueError, match="s must"):
+        netresults.swing_prediction(uniform_cdf(0.02), 0.01, 0.0, [1e-3])
+    with pytest.raises(ValueError, match="taus"):
+        netresults.swing_prediction(uniform_cdf(0.02), 0.01, 0.001, [-1e-3])
+
+
 def test_median_abs_start_reads_the_recorded_cdf():
     rec = l1_record("sgd", 2.0, start=uniform_cdf(0.02), end=uniform_cdf(0.02))
     assert netresults.median_abs_start(rec) == pytest.approx(0.01, rel=0.05)
+    assert netresults.median_abs_start(RunRecord.from_dict(rec)) == netresults.median_abs_start(rec)
 
 
-def test_table2_reads_the_fraction_at_tau_and_the_papers_number():
-    end = np.where(np.arange(GRID.size) < 31, 0.0, 0.25)   # none below the 31st threshold, 1e-5, 25 % from it on
-    runs = {f"{o}{l}": l1_record(o, l, start=uniform_cdf(0.02), end=end) for o in ("sgd", "adam") for l in (0.002, 2.0)}
-    rows = netresults.table2({"runs": runs})
-    assert [(r["optimizer"], r["l1"]) for r in rows] == [("adam", 0.002), ("sgd", 0.002), ("adam", 2.0), ("sgd", 2.0)]
-    k = grids.nearest(GRID, 1e-5, log=True)
-    assert k == 30
-    assert all(r["ours"] == pytest.approx(100 * end[k]) for r in rows)
-    assert rows[1]["paper"] == paper.TABLE2[("sgd", 0.002)] and rows[3]["paper"] == paper.TABLE2[("sgd", 2.0)]
-    assert rows[0]["steps"] == 200
-    assert "SGD (NDGM)" in netresults.table2_markdown(rows)
+def test_tau_index_accepts_only_recorded_thresholds():
+    assert netresults.tau_index(paper.TABLE2_TAU) == grids.nearest(GRID, 1e-5, log=True) == 30
     with pytest.raises(ValueError, match="tau"):
-        netresults.table2({"runs": runs}, tau=3e-5)
-    with pytest.raises(ValueError, match="results"):
-        netresults.table2([1, 2])
+        netresults.tau_index(3e-5)
 
 
-def test_figure3_claims_read_the_final_norms():
-    runs = {}
-    for o, small, large in (("sgd", 100.0, 50.0), ("adam", 10.0, 20.0), ("rmsprop", 1000.0, 1000.0)):
+# ----- Table 2 -----------------------------------------------------------------------------------------
+
+def table2_page(control_acc=(0.3, 0.6), learning_epochs=4):
+    """l1_vgg16 results: the six paper runs (4 epochs of 50 steps; SGD at λ1 = 2 with 40 % below τ, the others
+    1 %; ‖w‖₁ 4000, 3000, 2000, 1000 over the epochs; accuracy 0.7), the three λ1 = 0 controls at α = 0.003
+    (2 epochs, accuracy `control_acc`), and Adam at its learning step size (its control 2 epochs, λ1 = 2
+    `learning_epochs`)."""
+    runs = []
+    for o in ("sgd", "rmsprop", "adam"):
+        for lam in (0.002, 2.0):
+            small = 0.4 if (o, lam) == ("sgd", 2.0) else 0.01
+            runs.append(record(f"{o}-l1={lam:g}", optimizer=o, lr=ALPHA, l1=lam, loss=[1.0] * 4,
+                               acc=[0.1, 0.3, 0.5, 0.7], norms=[4000.0, 3000.0, 2000.0, 1000.0],
+                               small=[small / 4, small / 2, small, small], zeros=[0.0, 0.0, 0.0, 0.001]))
+        runs.append(record(f"{o}-l1=0", optimizer=o, lr=ALPHA, loss=[1.0] * 2, acc=list(control_acc)))
+    lr = netresults.LEARNING_LR["adam"]
+    runs.append(record("adam-lr=0.0001-l1=0", optimizer="adam", lr=lr, loss=[1.0] * 2, acc=[0.85, 0.9]))
+    runs.append(record("adam-lr=0.0001-l1=2", optimizer="adam", lr=lr, l1=2.0, loss=[1.0] * learning_epochs,
+                       acc=[0.2 * (k + 1) for k in range(learning_epochs)], small=[0.05 * (k + 1) for k in range(learning_epochs)]))
+    return page(runs)
+
+
+def test_table2_reads_each_run_beside_the_paper_and_its_control():
+    rows = netresults.table2(table2_page())
+    assert [(r.optimizer, r.l1) for r in rows] == [("sgd", 0.002), ("rmsprop", 0.002), ("adam", 0.002),
+                                                    ("sgd", 2.0), ("rmsprop", 2.0), ("adam", 2.0)]
+    sgd = rows[3]
+    assert (sgd.lr, sgd.steps, sgd.ours, sgd.paper) == (ALPHA, 200, pytest.approx(40.0), paper.TABLE2[("sgd", 2.0)])
+    assert (sgd.zeros, sgd.l1_norm, sgd.val_acc, sgd.learned) == (pytest.approx(0.1), 1000.0, 0.7, True)
+    assert sgd.control_acc == 0.6 and sgd.swing == pytest.approx(0.006)      # the control ran 2 epochs: its last
+    # the swing's prediction: every weight caught (T s = 1.2), 1e-5 / 0.006 of them below τ
+    assert sgd.predicted == pytest.approx(100 * 1e-5 / 0.006)
+    assert np.isnan(rows[2].predicted) and rows[2].swing == ALPHA
+    assert all(r.paper == paper.TABLE2[(r.optimizer, r.l1)] for r in rows)
+    # read at the end of epoch 1: 50 steps, the control's first epoch, not learned yet
+    early = netresults.table2(table2_page(), epoch=1)[3]
+    assert (early.steps, early.ours, early.val_acc, early.learned, early.control_acc, early.l1_norm) == \
+        (50, pytest.approx(10.0), 0.1, False, 0.3, 4000.0)
+    # another step size: only its penalised runs, and no paper number
+    (row,) = netresults.table2(table2_page(), lr=netresults.LEARNING_LR["adam"])
+    assert (row.optimizer, row.l1, row.paper, row.control_acc) == ("adam", 2.0, None, 0.9)
+
+
+def test_a_row_without_a_control_says_so():
+    res = table2_page()
+    del res["runs"]["sgd-l1=0"]
+    rows = netresults.table2(res)
+    assert rows[0].control_acc is None and rows[1].control_acc == 0.6
+
+
+def test_learning_table_reads_each_run_when_its_control_ended():
+    rows = netresults.learning_table(table2_page(learning_epochs=4), {"adam": netresults.LEARNING_LR["adam"]})
+    assert len(rows) == 1
+    row = rows[0]
+    # its control ran 2 epochs: the λ1 = 2 run is read after 2 epochs of 50 steps
+    assert (row.steps, row.val_acc, row.ours, row.control_acc, row.learned) == \
+        (100, pytest.approx(0.4), pytest.approx(10.0), 0.9, False)
+    assert netresults.learning_table(table2_page(), {"rmsprop": 1e-5}) == []
+    assert netresults.LEARNING_LR == {"sgd": ALPHA, "rmsprop": 1e-5, "adam": 1e-4}
+
+
+def test_table2_markdown_and_runs_markdown():
+    rows = netresults.table2(table2_page())
+    table = netresults.table2_markdown(rows)
+    assert "| SGD (NDGM) | 0.003 | 2 | 200 | 40.00 % | 0.18 % | 0.17 % | 0.10 % | 1000 | 0.700 | 0.600 |" in table
+    assert "| Adam | 0.003 | 2 | 200 | 1.00 % | 2.28 % | – |" in table
+    lone = netresults.table2_markdown(netresults.table2(table2_page(), lr=1e-4))
+    assert "| Adam | 0.0001 | 2 | 200 | 20.00 % | – | – |" in lone
+    runs = netresults.as_runs(table2_page())
+    listed = netresults.runs_markdown([runs.runs["sgd-l1=2"], runs.runs["adam-l1=0"]])
+    assert "| SGD (NDGM) | 0.003 | 2 | 200 | 1 | 0.700 | 1000 | yes |" in listed
+    assert "| Adam | 0.003 | 0 | 100 | 1 | 0.600 | 100 | yes |" in listed
+    assert "**no**" in netresults.runs_markdown([netresults.as_runs(table2_page(control_acc=(0.1, 0.2))).runs["sgd-l1=0"]])
+
+
+# ----- Figure 3: the collapse, the crossing and the norms ---------------------------------------------------
+
+def test_collapse_of_a_network_spread_evenly_over_the_band():
+    """P = 1000 weights spread evenly over (−αλ1, αλ1) have ‖w‖₁ = P·αλ1/2 = 1000 · 0.006 / 2 = 3."""
+    res = page([record("sgd-l1=2", optimizer="sgd", lr=ALPHA, l1=2.0, loss=[1.0] * 2, norms=[10.0, 3.0],
+                       small=[0.0, 1e-5 / 0.006], acc=[0.1, 0.1], n_params=1000),
+                record("sgd-l1=0.002", optimizer="sgd", lr=ALPHA, l1=0.002, loss=[1.0] * 2, norms=[10.0, 9.0]),
+                record("sgd-l1=0", optimizer="sgd", lr=ALPHA, loss=[1.0] * 2, norms=[10.0, 9.5])])
+    c = netresults.collapse(res)
+    assert (c.optimizer, c.l1, c.lr, c.n_params, c.l1_norm, c.val_acc) == ("sgd", 2.0, ALPHA, 1000, 3.0, 0.1)
+    assert c.band_norm == pytest.approx(3.0) and c.ratio == pytest.approx(1.0, rel=1e-12)
+    assert c.predicted_below == pytest.approx(100 * 1e-5 / 0.006) and c.below == pytest.approx(c.predicted_below)
+    small = netresults.collapse(res, l1=0.002)
+    assert small.l1 == 0.002 and small.band_norm == pytest.approx(1000 * 6e-6 / 2)
+    assert small.ratio == pytest.approx(9.0 / 0.003) and small.predicted_below == 100.0    # τ > s: all of them
+    with pytest.raises(ValueError, match="l1"):
+        netresults.collapse(res, l1=0.5)
+    with pytest.raises(ValueError, match="lr"):
+        netresults.collapse(res, lr=0.1)
+
+
+def crossing_runs(small_norms, large_final):
+    small = RunRecord.from_dict(record("small", optimizer="sgd", l1=0.002, loss=[1.0] * len(small_norms),
+                                       norms=small_norms))
+    large = RunRecord.from_dict(record("large", optimizer="sgd", l1=2.0, loss=[1.0, 1.0], norms=[50.0, large_final]))
+    return small, large
+
+
+def test_crossing_step():
+    # 50 steps per epoch; ‖w‖₁ 10, 8, 6: 2 per epoch, 0.04 per step; 3 more to 3.0 take 75 steps after 150
+    assert netresults.crossing_step(*crossing_runs([10.0, 8.0, 6.0], 3.0)) == pytest.approx(225.0)
+    # already below the large run's final ‖w‖₁ at the end of epoch 2: that epoch's last step
+    assert netresults.crossing_step(*crossing_runs([10.0, 8.0, 6.0], 9.0)) == 100.0
+    assert netresults.crossing_step(*crossing_runs([10.0, 8.0, 6.0], 8.0)) == 100.0     # reached exactly
+    # not shrinking in the last epoch: never
+    assert netresults.crossing_step(*crossing_runs([10.0, 8.0, 8.0], 3.0)) == np.inf
+    assert netresults.crossing_step(*crossing_runs([10.0, 8.0, 9.0], 3.0)) == np.inf
+    assert netresults.crossing_step(*crossing_runs([10.0], 3.0)) == np.inf
+
+
+def test_figure3_reads_the_final_norms_and_the_controls():
+    runs = []
+    for o, small, large in (("sgd", 100.0, 50.0), ("rmsprop", 1000.0, 1000.0), ("adam", 10.0, 20.0)):
         for lam, norm in ((0.002, small), (2.0, large)):
-            rec = l1_record(o, lam, start=uniform_cdf(0.02), end=uniform_cdf(0.02))
-            rec["history"]["l1"] = [2 * norm, norm]
-            runs[f"{o}{lam}"] = rec
-    claims = netresults.figure3_claims({"runs": runs})
-    assert claims["lams"] == [0.002, 2.0]
-    assert claims["spread"] == {0.002: 100.0, 2.0: 50.0}
-    assert {o: v["holds"] for o, v in claims["larger_l1"].items()} == {"sgd": False, "adam": True, "rmsprop": False}
+            runs.append(record(f"{o}-l1={lam:g}", optimizer=o, lr=ALPHA, l1=lam, loss=[1.0] * 2, norms=[2 * norm, norm]))
+    runs += [record("sgd-l1=0", optimizer="sgd", lr=ALPHA, loss=[1.0] * 2, acc=[0.5, 0.7]),
+             record("adam-l1=0", optimizer="adam", lr=ALPHA, loss=[1.0] * 2, acc=[0.2, 0.1]),
+             record("adam-other", optimizer="adam", lr=1e-4, l1=2.0, loss=[1.0] * 2, norms=[1.0, 1e6])]
+    fig = netresults.figure3(page(runs))
+    assert fig.lr == ALPHA and fig.lams == (0.002, 2.0)
+    assert fig.final == {("sgd", 0.002): 100.0, ("sgd", 2.0): 50.0, ("rmsprop", 0.002): 1000.0,
+                         ("rmsprop", 2.0): 1000.0, ("adam", 0.002): 10.0, ("adam", 2.0): 20.0}
+    assert fig.spread(0.002) == 100.0 and fig.spread(2.0) == 50.0 and fig.spread(2.0, ("sgd", "adam")) == 2.5
+    assert (fig.ratio("sgd"), fig.ratio("rmsprop"), fig.ratio("adam")) == (0.5, 1.0, 2.0)
+    assert fig.learned == {"sgd": True, "rmsprop": None, "adam": False}
+    assert fig.control_acc == {"sgd": 0.7, "rmsprop": None, "adam": 0.1}
+    other = netresults.figure3(page(runs), lr=1e-4)
+    assert other.final == {("adam", 2.0): 1e6} and other.learned == {"adam": None}
 
+
+# ----- What works: exact zeros at working accuracy ------------------------------------------------------
+
+def what_works_page():
+    """Controls: SGD 0.85 (magnitude pruning 10/50/90 % → 0.85, 0.84, 0.30), Adam 0.80. SGD + L1 pruned at
+    its swing: (10 %, 0.84), (30 %, 0.70); ProxSGD (20 %, 0.845), (60 %, 0.832), (95 %, 0.1); Adam + L1 (5 %,
+    0.80); no ProxAdam run. Working accuracy with margin 0.02: >= 0.83."""
+    def swing_point(zeros, acc):
+        return {"swing": {"tau": 1e-5, "zeros": zeros, "val_loss": 1.0, "val_acc": acc}}
+
+    magnitude = {"magnitude": [{"fraction": f, "tau": f / 100, "zeros": f, "val_loss": 1.0, "val_acc": a}
+                               for f, a in ((0.1, 0.85), (0.5, 0.84), (0.9, 0.30))]}
+    runs = [record("sgd-l1=0", optimizer="sgd", lr=ALPHA, acc=[0.5, 0.85], pruning=magnitude),
+            record("adam-l1=0", optimizer="adam", lr=1e-4, acc=[0.5, 0.80]),
+            record("sgd-l1=1e-3", optimizer="sgd", lr=ALPHA, l1=1e-3, pruning=swing_point(0.1, 0.84)),
+            record("sgd-l1=5e-3", optimizer="sgd", lr=ALPHA, l1=5e-3, pruning=swing_point(0.3, 0.70)),
+            record("adam-l1=1e-5", optimizer="adam", lr=1e-4, l1=1e-5, pruning=swing_point(0.05, 0.80)),
+            record("adam-l1=1e-4", optimizer="adam", lr=1e-4, l1=1e-4)]            # no pruning stored: no point
+    for lam, zeros, acc in ((1e-4, 0.2, 0.845), (1e-3, 0.6, 0.832), (5e-3, 0.95, 0.1)):
+        runs.append(record(f"prox-sgd-l1={lam:g}", optimizer="prox-sgd", lr=ALPHA, l1=lam, zeros=[0.0, zeros],
+                           acc=[0.5, acc]))
+    return page(runs, "what_works")
+
+
+def test_sparsity_at_accuracy_picks_the_most_zeros_within_the_margin():
+    res = netresults.sparsity_at_accuracy(what_works_page(), margin=0.02)
+    assert set(res.controls) == {"sgd", "adam"} and res.reference_acc == 0.85 and res.controls_learned
+    assert set(res.curves) == {"sgd", "adam", "prox-sgd", "prox-adam", "magnitude-sgd"}
+    sgd = res.curves["sgd"]
+    np.testing.assert_array_equal(sgd.zeros, [0.0, 0.1, 0.3])
+    np.testing.assert_array_equal(sgd.val_acc, [0.85, 0.84, 0.70])
+    assert sgd.settings == ("λ1 = 0", "λ1 = 0.001", "λ1 = 0.005") and sgd.label == netresults.METHODS["sgd"]
+    assert res.curves["adam"].settings == ("λ1 = 0", "λ1 = 1e-05")
+    assert res.curves["prox-adam"].settings == ("λ1 = 0",)        # only the shared control
+    assert res.curves["magnitude-sgd"].settings == ("unpruned", "10% pruned", "50% pruned", "90% pruned")
+    assert {m: res.sparsity(m) for m in res.curves} == {"sgd": 0.1, "adam": 0.0, "prox-sgd": 0.6, "prox-adam": 0.0,
+                                                        "magnitude-sgd": 0.5}
+    assert res.best(("sgd", "prox-sgd", "magnitude-sgd")) == ("prox-sgd", 0.6)
+    assert res.best(("sgd", "adam", "magnitude-adam")) == ("sgd", 0.1)           # absent methods are skipped
+    # a wider margin admits more; none at all when every point is below the bar
+    assert netresults.sparsity_at_accuracy(what_works_page(), margin=0.2).sparsity("sgd") == 0.3
+    assert res.curves["prox-sgd"].best_zeros(0.9) == 0.0
+    with pytest.raises(ValueError, match="margin"):
+        netresults.sparsity_at_accuracy(what_works_page(), margin=1.5)
+
+
+def test_the_controls_decide_whether_anything_learned():
+    res = what_works_page()
+    res["runs"]["adam-l1=0"]["history"]["val_acc"][-1] = 0.2
+    assert not netresults.sparsity_at_accuracy(res).controls_learned
+    none = page([record("prox-sgd-l1=1", optimizer="prox-sgd", lr=ALPHA, l1=1.0, zeros=[0.0, 0.5])], "what_works")
+    got = netresults.sparsity_at_accuracy(none)
+    assert got.controls == {} and not got.controls_learned and list(got.curves) == ["prox-sgd"]
+
+
+def test_curves_markdown_lists_every_point():
+    table = netresults.curves_markdown(netresults.sparsity_at_accuracy(what_works_page()))
+    assert "| ProxSGD | λ1 = 0.001 | 60.00 % | 0.832 |" in table
+    assert "| magnitude pruning (SGD, λ1 = 0) | 90% pruned | 90.00 % | 0.300 |" in table
+    assert table.count("\n") == 1 + 3 + 2 + 4 + 1 + 4
+
+
+# ----- sweeps and stored reports -----------------------------------------------------------------------------
 
 def sweep_results(table):
     """`table[(optimizer, λ1)]` = (zeros, below 1e-5, ‖w‖₁, accuracy) as a page's merged results."""
@@ -151,7 +469,7 @@ def test_the_swing_of_the_proximal_optimizers_is_their_thresholds_scale():
         netresults.swing("lion", 0.01, 2.0)
 
 
-def test_stored_reports_come_back_in_order_and_as_a_table():
+def test_stored_reports_come_back_in_order_with_the_accuracy_and_as_a_table():
     import torch
 
     from ndgm import netcheck
@@ -161,18 +479,25 @@ def test_stored_reports_come_back_in_order_and_as_a_table():
     with torch.no_grad():
         net.weight[:2] = 0.0
     rep = lambda opt, lam: netcheck.check_network(net, 0.003, lam, opt).as_dict()
-    res = {"runs": {"b": {"config": {"optimizer": "prox-sgd", "l1": 0.2}, "sparsity": rep("prox-sgd", 0.2)},
-                    "a": {"config": {"optimizer": "sgd", "l1": 2.0}, "sparsity": rep("sgd", 2.0)},
-                    "c": {"config": {"optimizer": "sgd", "l1": 0.2}, "sparsity": rep("sgd", 0.2)},
-                    "old": {"config": {"optimizer": "adam", "l1": 0.2}}}}
+    res = page([record("b", optimizer="prox-sgd", l1=0.2, sparsity=rep("prox-sgd", 0.2), acc=[0.9, 0.9]),
+                record("a", optimizer="sgd", l1=2.0, sparsity=rep("sgd", 2.0), acc=[0.5, 0.15]),
+                record("c", optimizer="sgd", l1=0.2, sparsity=rep("sgd", 0.2), acc=[0.5, 0.9]),
+                record("old", optimizer="adam", l1=0.2)], "what_works")
     got = netresults.sparsity_reports(res)
     assert [(o, lam) for o, lam, _ in got] == [("sgd", 0.2), ("sgd", 2.0), ("prox-sgd", 0.2)]
+    assert [(r.accuracy, r.chance) for _, _, r in got] == [(0.9, 0.1), (0.15, 0.1), (0.9, 0.1)]
     back = got[0][2]
-    fresh = netcheck.check_network(net, 0.003, 0.2, "sgd")
+    fresh = netcheck.check_network(net, 0.003, 0.2, "sgd", accuracy=0.9, chance=0.1)
     assert back.verdict == fresh.verdict and back.kind == fresh.kind == "sparse"
     np.testing.assert_array_equal(back.overall.below, fresh.overall.below)
     assert back.markdown() == fresh.markdown()
+    # accuracy 0.15 is below twice chance (0.2): dead, however sparse; with chance 0.05 it is not
+    assert got[1][2].kind == "dead" and "dead" in got[1][2].verdict
+    assert netresults.sparsity_reports(res, chance=0.05)[1][2].kind == "sparse"
     table = netresults.reports_markdown(got)
-    assert table.count("| sparse |") == 3 and f"{100 * fresh.overall.zeros:.2f} %" in table
+    assert table.count("| sparse |") == 2 and table.count("| dead |") == 1
+    assert f"{100 * fresh.overall.zeros:.2f} %" in table
     with pytest.raises(ValueError, match="tau"):
         netresults.reports_markdown(got, tau=3e-5)
+    with pytest.raises(ValueError, match="chance"):
+        netresults.sparsity_reports(res, chance=0.0)

@@ -47,6 +47,51 @@ def test_vgg_shapes_and_modules(depth, activation, batch_norm, pool):
         assert all(m.approximate == "none" for m in net.features if isinstance(m, nn.GELU))
 
 
+@pytest.mark.parametrize("beta", [1.0, 4.0, 16.0])
+def test_softplus_is_log1p_exp_of_beta_x_over_beta(beta):
+    net = nets.vgg(11, activation="softplus", beta=beta, width=1 / 16)
+    acts = [m for m in net.features if isinstance(m, nn.Softplus)]
+    assert len(acts) == 8 and not any(isinstance(m, (nn.ReLU, nn.GELU)) for m in net.features)
+    assert all(m.beta == beta for m in acts)
+    x = torch.linspace(-3, 3, 61, dtype=torch.float64)
+    want = torch.log1p(torch.exp(beta * x)) / beta
+    # exact up to the linear branch where βx > 20, which is off by e^{-βx}/β < 2.1e-9/β: no jump, no kink
+    torch.testing.assert_close(acts[0](x), want, rtol=0, atol=2.1e-9 / beta)
+    assert net(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+    # the linear branch (where βx > 20) keeps e^{βx} from overflowing
+    assert acts[0](torch.tensor([100.0], dtype=torch.float64)).item() == 100.0
+
+
+def test_sharper_softplus_is_closer_to_relu():
+    x = torch.linspace(-2, 2, 101)
+    gaps = [(nets.vgg(11, activation="softplus", beta=b, width=1 / 16).features[1](x) - torch.relu(x)).abs().max().item()
+            for b in (1.0, 16.0)]
+    assert gaps == pytest.approx([np.log(2), np.log(2) / 16], rel=1e-5)      # the gap is log 2 / β, at 0
+
+
+def test_kaiming_init_draws_convolutions_from_n_0_2_over_fan_out():
+    torch.manual_seed(0)
+    net = nets.vgg(11, init="kaiming", batch_norm=True)
+    convs = [m for m in net.features if isinstance(m, nn.Conv2d)]
+    for conv in convs[3:]:                       # 256 channels and more: enough weights to estimate the std
+        fan_out = conv.out_channels * 9
+        assert conv.weight.std().item() == pytest.approx(np.sqrt(2 / fan_out), rel=0.02)
+        assert abs(conv.weight.mean().item()) < 0.1 * np.sqrt(2 / fan_out)
+        assert torch.count_nonzero(conv.bias) == 0
+    bns = [m for m in net.features if isinstance(m, nn.BatchNorm2d)]
+    assert all(torch.all(m.weight == 1) and torch.all(m.bias == 0) for m in bns)
+    assert net.classifier.weight.std().item() == pytest.approx(0.01, rel=0.05)
+    assert torch.count_nonzero(net.classifier.bias) == 0
+    # PyTorch's default (uniform, std 1/sqrt(3 fan_in)) is a different scale, and the seed fixes both
+    torch.manual_seed(0)
+    default = nets.vgg(11, batch_norm=True)
+    last = [m for m in default.features if isinstance(m, nn.Conv2d)][-1]
+    assert last.weight.std().item() == pytest.approx(1 / np.sqrt(3 * 512 * 9), rel=0.02)
+    torch.manual_seed(0)
+    again = nets.vgg(11, init="kaiming", batch_norm=True)
+    assert all(torch.equal(p, q) for p, q in zip(net.parameters(), again.parameters()))
+
+
 def test_avg_and_max_pooling_compute_different_things():
     torch.manual_seed(0)
     avg = nets.vgg(11, pool="avg", width=0.125)
@@ -117,6 +162,11 @@ def test_vgg16_torchvision_head_matches_torchvision():
     (lambda: nets.vgg(11, width=[1, 2]), "width"),
     (lambda: nets.vgg(11, num_classes=0), "num_classes"),
     (lambda: nets.vgg(11, in_channels=2.0), "in_channels"),
+    (lambda: nets.vgg(11, activation="softplus", beta=0.0), "beta"),
+    (lambda: nets.vgg(11, activation="softplus", beta=2000.0), "beta"),
+    (lambda: nets.vgg(11, beta="sharp"), "beta"),
+    (lambda: nets.vgg(11, init="xavier"), "init"),
+    (lambda: nets.vgg(11, init=None), "init"),
     (lambda: nets.vgg16(weights="imagenet"), "weights"),
     (lambda: nets.vgg16(weights=None, head="resnet"), "head"),
     (lambda: nets.vgg16(weights=None, width=-1), "width"),

@@ -66,6 +66,18 @@ def test_predicted_fraction_counts_only_the_coordinates_caught():
     np.testing.assert_allclose(sparsity.predicted_fraction(beta0, 0.01, 1.0, 10, [0.005]), [0.05], rtol=0.05)
 
 
+def test_predicted_fraction_is_the_swing_prediction_of_the_networks():
+    from ndgm import netresults
+
+    beta0 = np.random.default_rng(0).uniform(-0.02, 0.02, 5000)
+    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
+    taus = [1e-5, 1e-4, 1e-3]
+    got = sparsity.predicted_fraction(beta0, 0.003, 0.1, 200, taus)
+    np.testing.assert_array_equal(got, netresults.swing_prediction(below, 200 * (0.003 * 0.1), 0.003 * 0.1, taus))
+    # T·s = 0.06 reaches every |β0| <= 0.02: all caught, a fraction τ/s of them below τ
+    np.testing.assert_allclose(got, [1e-5 / 3e-4, 1e-4 / 3e-4, 1.0])
+
+
 def test_bad_inputs_name_the_parameter():
     with pytest.raises(ValueError, match="lam1"):
         sparsity.compare_methods(lam1=[-1.0])
@@ -79,6 +91,14 @@ def test_bad_inputs_name_the_parameter():
         netcheck.check_network(torch.nn.Linear(2, 2), lr=0.1)
     with pytest.raises(ValueError, match="taus"):
         netcheck.check_network(torch.nn.Linear(2, 2), taus=[0.0])
+    with pytest.raises(ValueError, match="accuracy and chance"):
+        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=0.5)
+    with pytest.raises(ValueError, match="accuracy and chance"):
+        netcheck.check_network(torch.nn.Linear(2, 2), chance=0.1)
+    with pytest.raises(ValueError, match="accuracy"):
+        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=1.5, chance=0.1)
+    with pytest.raises(ValueError, match="chance"):
+        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=0.5, chance=0.0)
 
 
 def test_pruning_explorer_payload_matches_the_grid():
@@ -101,6 +121,44 @@ def test_check_network_counts_zeros_the_band_and_thresholds():
     assert w.band == 5 / 8 and r.layers[1].band == 0.0
     assert r.overall.size == 10 and r.overall.zeros == 3 / 10
     assert "sparsity" in r.verdict and "| **overall** |" in r.markdown()
+
+
+def test_dead_is_almost_every_weight_zero_or_an_accuracy_below_twice_chance():
+    assert netcheck.DEAD_ZEROS == 0.99
+    assert netcheck.dead(0.99) and netcheck.dead(1.0) and not netcheck.dead(0.989)
+    assert netcheck.dead(0.0, accuracy=0.19, chance=0.1) and not netcheck.dead(0.0, accuracy=0.2, chance=0.1)
+    assert not netcheck.dead(0.0, accuracy=0.0) and not netcheck.dead(0.0, chance=0.1)     # both or neither
+    assert netcheck.kind(0.995, 0.0, 1e-3) == "dead" and netcheck.kind(0.5, 0.0, 1e-3) == "sparse"
+    assert netcheck.kind(0.5, 0.0, 1e-3, accuracy=0.15, chance=0.1) == "dead"
+    assert netcheck.kind(0.0, 0.5, 1e-3) == "oscillation" and netcheck.kind(0.0, 0.0, 1e-3) == "not sparse"
+
+
+def test_check_network_calls_a_wiped_out_or_useless_network_dead():
+    lin = torch.nn.Linear(10, 10)
+    with torch.no_grad():
+        lin.weight.zero_()
+        lin.bias.zero_()
+        lin.bias[0] = 0.3                                   # 109 of 110 weights are 0: 99.1 %
+    wiped = netcheck.check_network(lin, lr=0.01, l1=0.1)
+    assert wiped.overall.zeros == pytest.approx(109 / 110) and wiped.kind == "dead"
+    assert "99.09 % of the weights are exactly 0: the network is dead" in wiped.verdict
+    torch.manual_seed(0)
+    dense = torch.nn.Linear(10, 10)
+    with torch.no_grad():
+        dense.weight[:5] = 0.0                              # half the weights: sparse while it works
+    assert netcheck.check_network(dense, lr=0.01, l1=0.1, accuracy=0.9, chance=0.1).kind == "sparse"
+    useless = netcheck.check_network(dense, lr=0.01, l1=0.1, accuracy=0.15, chance=0.1)
+    assert (useless.kind, useless.accuracy, useless.chance) == ("dead", 0.15, 0.1)
+    assert "at accuracy 0.150 (chance 0.100): the network is dead" in useless.verdict
+    # the accuracy can be attached afterwards, and survives the stored form
+    later = netcheck.check_network(dense, lr=0.01, l1=0.1).with_accuracy(0.15, 0.1)
+    assert later.verdict == useless.verdict and later.kind == "dead"
+    back = netcheck.NetworkSparsity.from_dict(later.as_dict())
+    assert (back.kind, back.accuracy, back.chance, back.verdict) == ("dead", 0.15, 0.1, useless.verdict)
+    with pytest.raises(ValueError, match="accuracy"):
+        later.with_accuracy(-0.1, 0.1)
+    with pytest.raises(ValueError, match="chance"):
+        later.with_accuracy(0.5, 1.5)
 
 
 def test_check_network_verdict_on_an_ndgm_trained_and_a_proximally_trained_model():

@@ -123,6 +123,66 @@ def test_bad_arguments_name_the_parameter():
         train.train(tiny_model(), tiny_data(), {"lr": 0.1}, progress=False)
 
 
+def known_model():
+    """A float32 Linear(4, 2) whose ten parameters are ±0.1, ±0.2, ..., ±1.0 (all distinct in |w|)."""
+    model = torch.nn.Linear(4, 2)
+    values = torch.tensor([0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9, -1.0])
+    with torch.no_grad():
+        model.weight.copy_(values[:8].reshape(2, 4)[[1, 0]])       # not in order of |w|
+        model.bias.copy_(values[8:])
+    return model
+
+
+def test_prune_evaluate_zeroes_exactly_the_small_weights_and_restores_them():
+    data = tiny_data(32)
+    model = tiny_model().float()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    w = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).double().abs().numpy()
+    taus = [1e-3, 0.05, float(np.median(w)), 10.0]
+    rows = train.prune_evaluate(model, data.x_test, data.y_test, taus)
+    for k, v in model.state_dict().items():                         # the weights come back bit for bit
+        assert torch.equal(v, before[k]), k
+    assert [r["tau"] for r in rows] == taus
+    assert [r["zeros"] for r in rows] == [float(np.mean(w < t)) for t in taus]
+    assert rows[3]["zeros"] == 1.0 and rows[2]["zeros"] == pytest.approx(0.5, abs=1 / w.size)
+    # the accuracy is that of the network pruned by hand
+    for tau, row in zip(taus, rows):
+        pruned = tiny_model().float()
+        with torch.no_grad():
+            for p in pruned.parameters():
+                p[p.abs().double() < tau] = 0.0
+        assert (row["val_loss"], row["val_acc"]) == pytest.approx(train.evaluate(pruned, data.x_test, data.y_test))
+    with pytest.raises(ValueError, match="tau"):
+        train.prune_evaluate(model, data.x_test, data.y_test, [-1.0])
+
+
+def test_prune_evaluate_compares_float32_weights_with_tau_itself():
+    """τ just above 0.3 (in float64) prunes the float32 0.3 (= 0.30000001192...), which τ rounded to float32
+    would not."""
+    model = known_model()
+    x, y = torch.randn(6, 4), torch.zeros(6, dtype=torch.long)
+    tau = float(np.nextafter(np.float64(np.float32(0.3)), np.inf))
+    (row,) = train.prune_evaluate(model, x, y, [tau])
+    assert row["zeros"] == 0.3
+
+
+def test_magnitude_thresholds_prune_the_requested_fraction():
+    model = known_model()
+    fractions = [0.1, 0.25, 0.3, 0.5, 0.99]
+    taus = train.magnitude_thresholds(model, fractions)
+    # the ⌈f·10⌉-th smallest |w| is pruned, the next one is not
+    for f, tau in zip(fractions, taus):
+        k = int(np.ceil(f * 10))
+        f32 = lambda v: float(np.float32(v))           # a float32 weight, compared in float64
+        assert f32(k / 10) < tau and (k == 10 or tau <= f32((k + 1) / 10)), f
+    rows = train.prune_evaluate(model, torch.randn(6, 4), torch.zeros(6, dtype=torch.long), taus)
+    assert [r["zeros"] for r in rows] == [0.1, 0.3, 0.3, 0.5, 1.0]
+    with pytest.raises(ValueError, match="fractions"):
+        train.magnitude_thresholds(model, [0.0])
+    with pytest.raises(ValueError, match="fractions"):
+        train.magnitude_thresholds(model, [1.0])        # all of them: not pruning but removing the network
+
+
 def test_checkpoint_of_another_configuration_is_refused_and_a_run_can_be_lengthened(tmp_path):
     data, ckpt = tiny_data(), str(tmp_path / "run.pt")
     cfg = train.Config("adam", lr=0.01, l1=0.01, epochs=2, batch_size=16)

@@ -135,9 +135,10 @@ def compare(results, label: str, a: dict, b: dict) -> Comparison:
     """The runs matching `a` against those matching `b` (`PageRuns.select`), paired by seed."""
     runs = as_runs(results)
     ra, rb = runs.select(**a), runs.select(**b)
-    if [r.seed for r in ra] != [r.seed for r in rb] or len(ra) < 2:
-        raise ValueError(f"{label}: runs matching {a} and {b} must have the same seeds, at least 2; got seeds "
-                         f"{[r.seed for r in ra]} and {[r.seed for r in rb]}")
+    seeds = [r.seed for r in ra]
+    if seeds != [r.seed for r in rb] or len(ra) < 2 or len(set(seeds)) < len(seeds):
+        raise ValueError(f"{label}: runs matching {a} and {b} must have the same seeds, at least 2, one run per seed; "
+                         f"got seeds {[r.seed for r in ra]} and {[r.seed for r in rb]}")
     diff = {s: stats.paired_difference([getattr(r, k) for r in ra], [getattr(r, k) for r in rb])
             for s, k in (("final", "train_loss"), ("area", "loss_area"))}
     return Comparison(label, tuple(ra), tuple(rb), diff["final"], diff["area"])
@@ -398,7 +399,11 @@ def collapse(results, optimizer: str = "sgd", l1: float | None = None, lr: float
     runs = as_runs(results)
     lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
     cands = [r for r in runs.select(optimizer=optimizer) if np.isclose(r.lr, lr) and r.l1 > 0]
-    rec = max(cands, key=lambda r: r.l1) if l1 is None else next(r for r in cands if np.isclose(r.l1, l1))
+    found = [r for r in cands if l1 is None or np.isclose(r.l1, l1)]
+    if not found:
+        raise ValueError(f"l1 must be the λ1 > 0 of a {optimizer} run at lr {lr:g}, one of "
+                         f"{sorted(r.l1 for r in cands)}; got {l1!r}")
+    rec = max(found, key=lambda r: r.l1)
     return Collapse(rec.optimizer, rec.l1, rec.lr, int(rec.n_params), rec.l1_norm, rec.val_acc,
                     100 * rec.history["small"][-1])
 

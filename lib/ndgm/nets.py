@@ -72,7 +72,7 @@ def _scaled(channels: int, width: float) -> int:
 def _features(config, *, in_channels, activation, batch_norm, pool, width, beta=1.0) -> nn.Sequential:
     """Convolutions (3x3, padding 1), [batch norm], activation; pooling 2x2 stride 2 at each "M"."""
     act = {"relu": lambda: nn.ReLU(inplace=True), "gelu": lambda: nn.GELU(approximate="none"),
-           "softplus": lambda: nn.Softplus(beta=beta, threshold=20.0 / beta)}[activation]
+           "softplus": lambda: nn.Softplus(beta=beta, threshold=20.0)}[activation]   # linear where βx > 20
     pooling = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
     layers, channels = [], in_channels
     for entry in config:

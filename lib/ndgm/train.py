@@ -155,8 +155,8 @@ def prune_evaluate(model, x, y, taus) -> list[dict]:
     for tau in taus:
         validation.in_range("tau", tau, low=0.0)
         with torch.no_grad():
-            for p in params:
-                p.masked_fill_(p.abs() < tau, 0.0)
+            for p in params:       # compared in float64: a float32 |w| against τ as given, not τ rounded
+                p.masked_fill_(p.abs().double() < tau, 0.0)
         zeros = sum(int((p == 0).sum()) for p in params) / n
         loss, acc = evaluate(model, x, y)
         out.append({"tau": float(tau), "zeros": zeros, "val_loss": loss, "val_acc": acc})
