@@ -246,11 +246,11 @@ def test_execute_collect_and_best(tmp_path):
     with open(netresults.page_path(results, "l1_vgg16", "cpu"), "w") as f:
         json.dump({**merged, "scale": "cpu"}, f)
     assert netresults.best("l1_vgg16", results)["scale"] == "cpu"
-    assert netresults.results_for_page("l1_vgg16", None, results)["scale"] == "cpu"
+    assert experiments.results_for_page("l1_vgg16", None, results)["scale"] == "cpu"
 
 
 def test_results_for_page_runs_smoke_in_a_temporary_folder_when_none_exist(tmp_path):
-    shown = netresults.results_for_page("what_works", None, str(tmp_path))
+    shown = experiments.results_for_page("what_works", None, str(tmp_path))
     assert shown["scale"] == "smoke" and len(shown["runs"]) == len(experiments.runs("what_works", "smoke"))
     assert shown["rules"] == {}
     assert os.listdir(tmp_path) == []

@@ -9,13 +9,14 @@ import time
 import nbformat
 import pytest
 
+from book_toc import ROOT
 from ndgm import claims, experiments, netresults, reproduce
 
 pytestmark = pytest.mark.xdist_group("reproduce")
 
 
 def run_cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "ndgm.reproduce", *args], capture_output=True, text=True, **kw)
+    return subprocess.run([sys.executable, "-m", "ndgm.reproduce", *args], capture_output=True, text=True, cwd=ROOT, **kw)
 
 
 def test_list_and_bad_arguments():
@@ -38,7 +39,7 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
     the rest are trained, and each page's executed notebook and merged results are written."""
     results = tmp_path / "results"
     runs_dir = results / "runs" / "relu_vs_gelu" / "smoke"
-    proc = subprocess.Popen([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--results", str(results)],
+    proc = subprocess.Popen([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--results", str(results)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline and len(list(runs_dir.glob("*.json"))) < 2:
@@ -66,7 +67,7 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
 
 def test_execute_page_rejects_unknown_pages():
     with pytest.raises(ValueError, match="page"):
-        reproduce.execute_page("figure9", "smoke")
+        reproduce.execute_page("figure9", "smoke", book=str(ROOT / "book"))
 
 
 def test_results_inside_the_book_are_passed_to_the_page_as_a_relative_path(tmp_path):
@@ -76,9 +77,13 @@ def test_results_inside_the_book_are_passed_to_the_page_as_a_relative_path(tmp_p
 
 
 def test_committed_executed_notebooks_record_no_path_of_the_machine_they_ran_on():
-    from book_toc import ROOT
-
     for nb in (ROOT / "book" / "results").glob("*.ipynb"):
         text = nb.read_text()
         for marker in (str(ROOT), "/root/", "/home/", "/tmp/"):
             assert marker not in text, f"{nb.name} records the path {marker}"
+
+
+def test_a_missing_book_folder_is_named(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--page", "l1_vgg16",
+                          "--results", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "--book: no page l1_vgg16.md" in bad.stderr

@@ -195,19 +195,3 @@ def test_proximal_fit_trains_and_rejects_bad_input():
         proximal.fit(model, x, y, "sgd")
     with pytest.raises(ValueError, match="epochs"):
         proximal.fit(model, x, y, proximal.ProxSGD(model.parameters(), lr=0.1), epochs=0)
-
-
-def test_pruning_widget_redraws_on_every_control():
-    pytest.importorskip("ipywidgets")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    box = sparsity.pruning_widget(steps=20)
-    readout = box.children[2]
-    sliders = [*box.children[0].children, *box.children[1].children]
-    for s, value in zip(sliders, (0.003, 10.0, 1e-2, "lasso")):
-        before = readout.value
-        s.value = value
-        assert readout.value != before, s.description
-    with pytest.raises(ValueError, match="problem"):
-        sparsity.pruning_widget(problem="huber")

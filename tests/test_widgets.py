@@ -181,3 +181,19 @@ def test_edge_figure_calls_a_finite_blow_up_diverged():
     assert edge.diverged is None and edge.current.quadratic_diverged[0]
     assert f"quadratic: final loss <b>diverged (final loss {edge.current.quadratic[0, -1]:.4g})" \
         in edge.readout.value
+
+
+def test_pruning_widget_redraws_on_every_control():
+    pytest.importorskip("ipywidgets")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    box = widgets.pruning_widget(steps=20)
+    readout = box.children[2]
+    sliders = [*box.children[0].children, *box.children[1].children]
+    for s, value in zip(sliders, (0.003, 10.0, 1e-2, "lasso")):
+        before = readout.value
+        s.value = value
+        assert readout.value != before, s.description
+    with pytest.raises(ValueError, match="problem"):
+        widgets.pruning_widget(problem="huber")

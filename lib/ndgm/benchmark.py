@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import losses, optim, problems, run, validation
+from .machine import cpu_model, load
 
 
 def grid(configs: int):
@@ -54,22 +55,6 @@ def with_torch(lam1, lr, beta0, steps):
             opt.step()
         finals.append(beta.detach().numpy().copy())
     return np.array(finals)
-
-
-def cpu_model() -> str:
-    """The CPU's name: /proc/cpuinfo's "model name" on Linux, else what `platform` reports."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def load() -> float | None:
-    """The 1-minute load average (other work running beside the benchmark), where the OS has one."""
-    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
 def machine() -> dict:

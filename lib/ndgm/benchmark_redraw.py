@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import benchmark, validation, widgets
+from . import machine, validation, widgets
 
 TARGETS_MS = {"lam1": 60.0, "lr": 150.0, "optimizer": 150.0, "problem": 150.0}
 """Issue 7's targets for the Section 4 explorer (median, page's 1,000 steps)."""
@@ -70,7 +70,7 @@ def measure(repeats: int = 20, steps: int = 1000, seed: int = 0) -> dict:
     steps = validation.count("steps", steps)
     rng = np.random.default_rng(seed)
     out = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-           "cpu": benchmark.cpu_model(), "cores": os.cpu_count(), "load_average_1min": {"start": benchmark.load()},
+           "cpu": machine.cpu_model(), "cores": os.cpu_count(), "load_average_1min": {"start": machine.load()},
            "repeats": repeats, "steps": steps, "results": []}
 
     def record(widget, control, setting, live):
@@ -95,7 +95,7 @@ def measure(repeats: int = 20, steps: int = 1000, seed: int = 0) -> dict:
     record("lasso_explorer", "problem", "toy <-> lasso", lasso)
     record("capture_figure", "lr", "", widgets.CaptureFigure())
     record("edge_figure", "lr", "", widgets.EdgeFigure())
-    out["load_average_1min"]["end"] = benchmark.load()
+    out["load_average_1min"]["end"] = machine.load()
     return out
 
 
@@ -106,7 +106,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="seed of the random slider positions")
     parser.add_argument("--out", type=Path, help="also write the result as JSON to this file")
     args = parser.parse_args(argv)
-    print(f"{benchmark.cpu_model()}, {os.cpu_count()} cores, 1-minute load average {benchmark.load()}")
+    print(f"{machine.cpu_model()}, {os.cpu_count()} cores, 1-minute load average {machine.load()}")
     result = measure(args.repeats, args.steps, args.seed)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)

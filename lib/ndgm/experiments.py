@@ -23,10 +23,14 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 
-from . import paper, validation
+import numpy
+import torchvision
+
+from . import __version__, paper, validation
 
 try:
     import torch
@@ -36,8 +40,9 @@ except ImportError as e:  # pragma: no cover - exercised by the packaging test
 
 from . import data as datasets
 from . import netcheck, nets, train
-from .benchmark import cpu_model
-from .netresults import LEARNING_LR, PAGES, SCALES, page_path, swing
+from .machine import cpu_model
+from .netresults import LEARNING_LR, PAGES, SCALES, best, page_path
+from .swing import swing
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
 PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's loop"], paper.LAMBDA1_NETWORK_LARGE)
@@ -207,10 +212,6 @@ def resolve_device(device: str) -> torch.device:
 
 def environment(device: torch.device) -> dict:
     """Versions and hardware, recorded in every result file."""
-    import numpy
-    import torchvision
-
-    from . import __version__
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{cpu_model()} ({os.cpu_count()} cores)"
     return {"device": str(device), "device_name": name, "threads": torch.get_num_threads(),
             "python": sys.version.split()[0], "torch": torch.__version__, "torchvision": torchvision.__version__,
@@ -336,6 +337,20 @@ def collect(page: str, scale: str, results: str, rules: dict | None = None) -> d
               "wall_s": sum(r["wall_s"] for r in records.values()), "rules": dict(rules or {}), "runs": records}
     write_json_atomic(merged, page_path(results, page, scale))
     return merged
+
+
+def results_for_page(page: str, scale: str | None, results: str, *, device: str = "auto",
+                     rules: dict | None = None) -> dict:
+    """What a heavy page shows: with `scale` given, that scale reproduced into `results` (training what is
+    missing, and merging with the page's claim `rules`); with None, the largest completed scale in
+    `results` (`ndgm.netresults.best`), or else a fresh `smoke` run in a temporary folder."""
+    if scale is None:
+        found = best(page, results)
+        if found is not None:
+            return found
+        with tempfile.TemporaryDirectory() as tmp:
+            return reproduce(page, "smoke", tmp, device=device, progress=False, rules=rules)
+    return reproduce(page, validation.choice("scale", scale, SCALES), results, device=device, rules=rules)
 
 
 def reproduce(page: str, scale: str, results: str, *, device: str = "auto", progress: bool = True,

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import paper, problems, run, validation
+from . import netresults, paper, problems, run, validation
+from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
 from .explorer import Control, Explorer, Panel, Readout, Series
 from .grids import nearest
 
@@ -178,8 +179,6 @@ def prune_explorer(results, taus=None, lr: float | None = None) -> Explorer:
     `lr` (default: the paper's α), the final fraction of weights with |w| < τ (measured, solid) and, for SGD,
     the fraction that its swing αλ1 predicts (`ndgm.netresults.predicted_below`, dashed), against τ; one
     panel per λ1."""
-    from . import netresults
-
     grid = netresults.TAU_GRID
     taus = grid[(grid >= 1e-9) & (grid <= 1e-1)] if taus is None else np.asarray(taus, dtype=float)
     keep = [nearest(grid, t, log=True) for t in taus]
@@ -215,7 +214,6 @@ def pruning_explorer(grid) -> Explorer:
     """The pruning threshold after NDGM (page "What works instead"): `grid` is an `ndgm.sparsity.pruning_grid`
     result; τ, α, λ1 and problem controls; measured and predicted fractions of |β_T| < τ against τ and
     against λ1, with the swing αλ1 marked."""
-    from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
 
     axes = ("problem", "lr", "lam1")
     controls = [

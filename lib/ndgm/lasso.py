@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.linear_model import Lasso
 
 from . import losses, optim, paper, problems, run, validation
 
@@ -187,7 +188,6 @@ def exact_lasso(W, y, lam1, tol: float = 1e-12, max_iter: int = 1_000_000) -> np
 
     `Lasso(alpha=a)` minimises (1/2N)‖y − Wβ‖² + a‖β‖₁, which is half of (15) when a = λ1/2.
     """
-    from sklearn.linear_model import Lasso
 
     W = validation.real_array("W", W, ndim=2)
     y = validation.real_array("y", y, ndim=1)

@@ -2,7 +2,7 @@
 
 After training with an L1 penalty and a plain (sub)gradient optimizer, a weight that the penalty drives
 does not reach 0: it hops across it by the swing s every step (eq. 8), s = αλ1 for SGD, about α for
-RMSProp and Adam (`ndgm.netresults.swing`). So "many small weights" after training is not sparsity; only
+RMSProp and Adam (`ndgm.swing.swing`). So "many small weights" after training is not sparsity; only
 exact zeros are, and only a proximal step (`ndgm.proximal`) makes them. `check_network` counts, per
 parameter tensor and overall, the exact zeros, the fractions below several thresholds τ and the weights
 inside the band |w| < s, and says in one line which of the two the network has.
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import netresults, validation
+from . import validation
+from .swing import swing as swing_of
 
 TAUS = (1e-8, 1e-6, 1e-5, 1e-4, 1e-3)
 """Default thresholds τ for the fractions of |w| < τ (Table 2's is 1e-5)."""
@@ -149,7 +150,7 @@ def check_network(model, lr: float | None = None, l1: float | None = None, optim
     ----------
     model : torch.nn.Module
     lr, l1 : the α and λ1 it was trained with (both or neither); they set the swing s =
-        `netresults.swing(optimizer, lr, l1)` whose band |w| < s is counted
+        `swing_of(optimizer, lr, l1)` whose band |w| < s is counted
     optimizer : {"sgd", "rmsprop", "adam", "prox-sgd", "prox-adam"}, what it was trained with
     taus : thresholds τ > 0 for the fractions |w| < τ, shape (K,)
     include_biases : count one-dimensional parameters (biases, norm scales) too
@@ -164,7 +165,7 @@ def check_network(model, lr: float | None = None, l1: float | None = None, optim
     if (lr is None) != (l1 is None):
         raise ValueError("lr and l1 must be given together (or neither)")
     taus = validation.in_range("taus", taus, low=0.0, low_open=True).reshape(-1)
-    swing = float("nan") if lr is None else netresults.swing(optimizer, float(validation.positive("lr", lr)),
+    swing = float("nan") if lr is None else swing_of(optimizer, float(validation.positive("lr", lr)),
                                                              float(validation.nonnegative("l1", l1)))
     rows, flat = [], []
     for name, p in model.named_parameters():

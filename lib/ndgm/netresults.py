@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import grids, paper, stats, validation
+from .netcheck import NetworkSparsity
 from .netruns import LEARNED_ACC, PageRuns, RunRecord
 from .stats import Interval
+from .swing import OPTIMIZERS, TAU_GRID, swing, swing_prediction
 
 PAGES = ("relu_vs_gelu", "l1_vgg16", "what_works")
 SCALES = ("smoke", "cpu", "paper")
@@ -26,7 +27,6 @@ OPTIMIZER_COLORS = {"rmsprop": "#1f77b4", "adam": "#d62728", "sgd": "#2ca02c", "
 """Figure 3's colours: RMSProp blue, Adam red, SGD green; the proximal versions in colours of their own."""
 OPTIMIZER_LABELS = {"sgd": "SGD (NDGM)", "rmsprop": "RMSProp", "adam": "Adam", "prox-sgd": "ProxSGD",
                     "prox-adam": "ProxAdam"}
-OPTIMIZERS = tuple(OPTIMIZER_LABELS)
 
 LEARNING_LR = {"sgd": paper.SECTION4_NETWORK["lr"], "rmsprop": 1e-5, "adam": 1e-4}
 """A step size at which each optimizer fine-tunes the pretrained VGG16, fixed before any run: the paper's α
@@ -34,8 +34,6 @@ for SGD (it learns there); 1e-4 for Adam, the usual fine-tuning rate (its per-we
 the first step on); 1e-5 for PyTorch's RMSProp, whose running average starts at 0 and has no bias correction,
 so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early step size."""
 
-TAU_GRID = np.logspace(-10, 0, 61)
-"""The thresholds at which ndgm.train records the fractions of |w| < τ (same grid as train.TAU_GRID)."""
 
 
 def page_path(results: str, page: str, scale: str) -> str:
@@ -52,25 +50,6 @@ def best(page: str, results: str) -> dict | None:
             with open(path) as f:
                 return json.load(f)
     return None
-
-
-def results_for_page(page: str, scale: str | None, results: str, *, device: str = "auto",
-                     rules: dict | None = None) -> dict:
-    """What a heavy page shows: with `scale` given, that scale reproduced into `results` (training what is
-    missing, and merging with the page's claim `rules`); with None, the largest completed scale in
-    `results`, or else a fresh `smoke` run in a temporary folder. Only training needs PyTorch
-    (ndgm.experiments)."""
-    if scale is None:
-        found = best(page, results)
-        if found is not None:
-            return found
-    from . import experiments
-
-    if scale is not None:
-        return experiments.reproduce(page, validation.choice("scale", scale, SCALES), results, device=device,
-                                     rules=rules)
-    with tempfile.TemporaryDirectory() as tmp:
-        return experiments.reproduce(page, "smoke", tmp, device=device, progress=False, rules=rules)
 
 
 def _records(results: dict) -> list:
@@ -224,33 +203,12 @@ def steps_per_epoch(record: dict) -> int:
     return record["data_used"]["n_train"] // record["config"]["batch_size"]
 
 
-def swing(optimizer: str, lr: float, l1: float) -> float:
-    """How far one step moves a weight that the penalty alone drives: αλ1 for SGD (eq. 8's 2-cycle).
-    For RMSProp and Adam, α bounds it: their step divides the gradient by its running scale (ε aside),
-    and Adam's momentum, averaging the penalty's alternating signs, moves such a weight by less.
-    For ProxSGD and ProxAdam it is their threshold's scale (αλ1 and α): a weight that close to 0 is
-    set to exactly 0 instead of crossing it."""
-    validation.choice("optimizer", optimizer, OPTIMIZERS)
-    return float(lr * l1) if optimizer in ("sgd", "prox-sgd") else float(lr)
-
-
 def median_abs_start(record) -> float:
     """The median |w| over all parameters before training, read off the recorded fractions below τ
     (`record`: a `RunRecord` or a run's dict)."""
     history = record.history if isinstance(record, RunRecord) else record["history"]
     below = np.asarray(history["below_start"])
     return float(10 ** np.interp(0.5, below, np.log10(TAU_GRID)))
-
-
-def swing_prediction(below_start, reach: float, s: float, taus) -> np.ndarray:
-    """The fraction of |w| < τ that the swing s = αλ1 alone predicts, for each τ in `taus`: the weights that
-    started within `reach` = T·s of zero (T steps) have been caught in the two-cycle of eq. (8), where |w| is
-    spread evenly over (0, s), so the fraction is F₀(T·s)·min(1, τ/s), F₀ = `below_start` the initial
-    fraction of |w| below each value of TAU_GRID. The data-fit gradient is ignored."""
-    taus = validation.in_range("taus", taus, low=0.0, low_open=True)
-    s = float(validation.in_range("s", s, low=0.0, low_open=True))
-    caught = np.interp(np.log10(reach), np.log10(TAU_GRID), np.asarray(below_start), right=1.0)
-    return caught * np.minimum(1.0, taus / s)
 
 
 def predicted_below(record, taus, epoch: int | None = None) -> np.ndarray:
@@ -606,8 +564,6 @@ def sparsity_reports(results, chance: float = 0.1) -> list:
     """The `ndgm.netcheck` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity) with each
     run's final validation accuracy and the `chance` level attached (so that a dead network is called dead),
     sorted by optimizer (in OPTIMIZERS order) and λ1; runs without a stored report are left out."""
-    from .netcheck import NetworkSparsity
-
     recs = [r for r in as_runs(results).runs.values() if r.sparsity]
     recs.sort(key=lambda r: (OPTIMIZERS.index(r.optimizer), r.l1))
     return [(r.optimizer, r.l1, NetworkSparsity.from_dict(r.sparsity).with_accuracy(r.val_acc, chance)) for r in recs]

@@ -15,8 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from . import paper
+from . import netresults, paper
 from .grids import nearest
+from .sparsity import METHOD_COLORS, METHOD_LABELS, PRUNING_LABELS, PRUNING_PROBLEMS
 
 COLORS = {"constant": "#1f77b4", "diminishing": "#d62728", "reducing": "#2ca02c",
           "gd": "#1f77b4", "momentum": "#ff7f0e", "rmsprop": "#2ca02c", "adam": "#d62728", "prox": "#9467bd"}
@@ -622,8 +623,6 @@ def l1_norms(results, lr=None):
     (a number, or a dict optimizer → α; default: the paper's α for all), one panel per λ1, the λ1 = 0 control
     of each optimizer dotted in every panel, on a log scale (the paper's colours: RMSProp blue, Adam red,
     SGD green)."""
-    from . import netresults
-
     runs = netresults.as_runs(results)
     lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
     lrs = lr if isinstance(lr, dict) else {o: lr for o in netresults.OPTIMIZERS}
@@ -651,8 +650,6 @@ def sparsity_at_accuracy(result):
     """The page What works: validation accuracy against the fraction of weights exactly 0, one curve per
     method of `result` (a `netresults.SparsityAtAccuracy`); the band is the working accuracy (within the
     margin of the best λ1 = 0 control)."""
-    from . import netresults
-
     styles = {"sgd": ("#2ca02c", "-", "o"), "adam": ("#d62728", "-", "o"), "prox-sgd": ("#17becf", "--", "s"),
               "prox-adam": ("#9467bd", "--", "s"), "magnitude-sgd": ("#7f7f7f", ":", "^"),
               "magnitude-adam": ("#bcbd22", ":", "^")}
@@ -672,8 +669,6 @@ def method_comparison(comparison):
     """Page "What works instead": the general LASSO (15) against λ1 for each method of `ndgm.sparsity`:
     ‖β‖₁, the fraction of exact zeros, the gap f(β) − f(β*) at the end, and the iterations to reach the
     target gap (a method that never does is left out at that λ1)."""
-    from .sparsity import METHOD_COLORS, METHOD_LABELS
-
     c = comparison
     fig, axes = _axes(ncols=4, width=3.6, height=3.3)
     exact_l1, exact_zeros = np.abs(c.exact).sum(-1), np.mean(c.exact == 0.0, axis=-1)
@@ -710,8 +705,6 @@ def pruning_threshold(grid, lr: float = 0.01):
     """The pruning threshold after NDGM: the fraction of |β_T| < τ against τ, measured (solid) and predicted
     from the swing αλ1 (dashed), for each λ1 of an `ndgm.sparsity.pruning_grid` at the α nearest `lr`,
     one panel per problem (eq. 7 and eq. 15)."""
-    from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
-
     j = nearest(grid.lr, lr, log=True)
     fig, axes = _axes(ncols=len(PRUNING_PROBLEMS))
     tau = _shown(grid.tau)
@@ -731,8 +724,6 @@ def network_sweeps(sweeps: dict):
     """Page "What works instead", on Figure 3's network: exact zeros, the fraction of |w| < 10⁻⁵, ‖w‖₁ and
     the validation accuracy at the end of training against λ1, one line per optimizer of
     `ndgm.netresults.l1_sweeps` (the proximal versions dashed)."""
-    from . import netresults
-
     fig, axes = _axes(ncols=4, width=3.6, height=3.3)
     for opt, sw in sweeps.items():
         style = dict(color=netresults.OPTIMIZER_COLORS[opt], marker="o", ms=3, lw=1.2,

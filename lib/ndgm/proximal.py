@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 try:
     import torch
+    import torch.nn.functional as F
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
     raise ImportError("ndgm.proximal needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
@@ -152,8 +155,6 @@ OPTIMIZERS = {"prox-sgd": ProxSGD, "prox-adam": ProxAdam}
 def fit(model, x, y, opt, *, epochs: int = 1, batch_size: int = 64, seed: int = 0) -> list:
     """The smallest training loop a reader needs: cross-entropy on shuffled mini-batches of (x, y), `opt.step()`
     after each; the L1 term is left to `opt` (a `ProxSGD` or `ProxAdam`). Returns the mean loss of each epoch."""
-    import torch.nn.functional as F
-
     if not isinstance(opt, torch.optim.Optimizer):
         raise ValueError(f"opt must be a torch.optim.Optimizer; got {type(opt).__name__}")
     for name, v in (("epochs", epochs), ("batch_size", batch_size)):
@@ -178,8 +179,6 @@ def fit(model, x, y, opt, *, epochs: int = 1, batch_size: int = 64, seed: int = 
 def lasso_fit(W, y, lam1: float, lr: float, steps: int, beta0=None, optimizer: str = "prox-sgd"):
     """(15), (1/N)‖y − Wβ‖² + λ1‖β‖₁, minimised by a proximal optimizer in float64 the way a PyTorch user
     would (the penalty left to the optimizer); returns β (P,) as a numpy array. β0 defaults to 0."""
-    import numpy as np
-
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}; got {optimizer!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:

@@ -16,11 +16,16 @@ import argparse
 import os
 import sys
 
+try:
+    import jupytext
+    import nbformat
+    import papermill
+except ImportError as e:  # pragma: no cover - exercised by the packaging test
+    raise ImportError("ndgm.reproduce needs papermill and jupytext: pip install 'ndgm[reproduce]' "
+                      "(or the repository's requirements.txt)") from e
+
 from . import experiments, netresults, validation
 
-BOOK = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "book"))
-if not os.path.isdir(BOOK):             # ndgm installed from elsewhere: the book of the current folder
-    BOOK = os.path.abspath("book")
 
 
 def page_relative(results: str, book: str) -> str:
@@ -31,16 +36,9 @@ def page_relative(results: str, book: str) -> str:
     return os.path.relpath(results, book) if os.path.commonpath([results, book]) == book else results
 
 
-def execute_page(page: str, scale: str, *, book: str = BOOK, results: str | None = None,
-                 device: str = "auto") -> str:
-    """Execute ``book/<page>.md`` with papermill at `scale`; return the executed notebook's path."""
-    try:
-        import jupytext
-        import nbformat
-        import papermill
-    except ImportError as e:
-        raise ImportError("ndgm.reproduce needs papermill and jupytext: pip install 'ndgm[reproduce]' "
-                          "(or the repository's requirements.txt)") from e
+def execute_page(page: str, scale: str, *, book: str, results: str | None = None, device: str = "auto") -> str:
+    """Execute ``<book>/<page>.md`` with papermill at `scale` (results in `results`, by default
+    ``<book>/results``); return the executed notebook's path."""
     validation.choice("page", page, netresults.PAGES)
     validation.choice("scale", scale, netresults.SCALES)
     book = os.path.abspath(book)
@@ -73,7 +71,8 @@ def main(argv=None) -> int:
                    help="only this page (repeatable); default: every heavy page")
     p.add_argument("--only", metavar="RUN", help="train only this run (PAGE/NAME, see --list), no notebook")
     p.add_argument("--list", action="store_true", help="print the runs of the scale, one PAGE/NAME a line")
-    p.add_argument("--results", default=os.path.join(BOOK, "results"), help="results folder (default book/results)")
+    p.add_argument("--book", default="book", help="the book's page folder (default: book, from the current folder)")
+    p.add_argument("--results", help="results folder (default: <book>/results)")
     p.add_argument("--threads", type=int, help="CPU threads for PyTorch (default: PyTorch's choice); with "
                    "several runs in parallel on a CPU, one thread each is fastest")
     p.add_argument("--compile", action="store_true", help="torch.compile the model (CUDA)")
@@ -81,6 +80,7 @@ def main(argv=None) -> int:
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast (CUDA)")
     args = p.parse_args(argv)
     pages = args.page or list(netresults.PAGES)
+    args.results = args.results or os.path.join(args.book, "results")
     if args.threads is not None:
         if args.threads < 1:
             p.error(f"--threads must be an integer >= 1; got {args.threads}")
@@ -107,7 +107,10 @@ def main(argv=None) -> int:
         for page in pages:
             experiments.reproduce(page, args.scale, args.results, device=args.device, **options)
     for page in pages:
-        out = execute_page(page, args.scale, results=args.results, device=args.device)
+        if not os.path.exists(os.path.join(args.book, f"{page}.md")):
+            p.error(f"--book: no page {page}.md in {os.path.abspath(args.book)}; run from the repository root or "
+                    "name the book's folder")
+        out = execute_page(page, args.scale, book=args.book, results=args.results, device=args.device)
         print(f"{page} at scale {args.scale}: {out}")
     return 0
 

@@ -6,18 +6,21 @@
   measured on the same axes: ‖β‖₁, exact zeros, the gap f(β) − f(β*) to the exact minimum, and the
   iterations it needs to bring that gap below a target.
 - `pruning_grid`: NDGM on (7) and (15) over τ x α x λ1, the measured fraction of |β_T| < τ beside the
-  one that the swing αλ1 of eq. (8) predicts (`ndgm.netresults.predicted_below`, the same prediction the
-  network pages use); `ndgm.figure_explorers.pruning_explorer` shows it in the static book and `pruning_widget`
-  in a kernel.
+  one that the swing αλ1 of eq. (8) predicts (`ndgm.swing.swing_prediction`, the same prediction the
+  network pages use); `ndgm.figure_explorers.pruning_explorer` shows it in the static book and
+  `ndgm.widgets.pruning_widget` in a kernel.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso
 
-from . import grids, lasso, losses, netresults, optim, problems, validation
-from .grids import nearest
+from . import grids, lasso, losses, optim, problems, validation
+from .swing import TAU_GRID, swing_prediction
 
 METHODS = ("ndgm", "ndgm-rounded", "ista", "fista", "cd")
 METHOD_LABELS = {"ndgm": "NDGM (GD)", "ndgm-rounded": "NDGM, then |β| < αλ₁ set to 0", "ista": "ISTA (proximal)",
@@ -65,11 +68,6 @@ def rounded(beta, tau):
 
 def _cd_path(W, y, lam1, beta0, epochs):
     """scikit-learn's coordinate descent from β0, one epoch (a pass over all coordinates) per call: (E + 1, P)."""
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import Lasso
-
     model = Lasso(alpha=lam1 / 2, fit_intercept=False, warm_start=True, max_iter=1, tol=0.0)
     model.coef_ = beta0.copy()
     path = [beta0.copy()]
@@ -170,14 +168,14 @@ PRUNING_LABELS = {"toy": "toy LASSO (7), P = 2000", "lasso": "general LASSO (15)
 def predicted_fraction(beta0, lr, lam1, steps, taus) -> np.ndarray:
     """The fraction of |β_T| < τ that the swing s = αλ1 predicts after `steps` NDGM steps from β0, one per τ.
 
-    It is `netresults.swing_prediction` (F₀(T·s)·min(1, τ/s), F₀ the fraction of |β0| below a value): the
+    It is `swing_prediction` (F₀(T·s)·min(1, τ/s), F₀ the fraction of |β0| below a value): the
     coordinates within T·s of 0 have been caught in the two-cycle of eq. (8), where |β| is spread evenly over
     (0, s). The data-fit gradient of (15) is ignored.
     """
     beta0 = validation.real_array("beta0", beta0, ndim=1)
-    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
+    below = np.mean(np.abs(beta0)[:, None] < TAU_GRID[None, :], axis=0)
     s = float(lr) * float(lam1)
-    return netresults.swing_prediction(below, int(steps) * s, s, taus)
+    return swing_prediction(below, int(steps) * s, s, taus)
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def pruning_grid(tau=np.logspace(-6, 0, 13), lr=(0.001, 0.003, 0.01, 0.03), lam1
 
     α must stay below 2/L on (15) (about 0.088 for seed 0), or NDGM diverges there.
     """
-    tau = validation.in_range("tau", tau, low=netresults.TAU_GRID[0], high=1.0, high_open=False).reshape(-1)
+    tau = validation.in_range("tau", tau, low=TAU_GRID[0], high=1.0, high_open=False).reshape(-1)
     lr = validation.positive("lr", lr).reshape(-1)
     lam1 = validation.positive("lam1", lam1).reshape(-1)
     steps = validation.count("steps", steps)
@@ -234,44 +232,3 @@ def _last(loss, rule, beta0, steps):
     for beta in _rule_path(loss, rule, beta0, steps):
         pass
     return beta
-
-
-def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy", steps: int = 2000):
-    """The live twin of `pruning_explorer` for a kernel: ipywidgets sliders that rerun NDGM on each change and
-    redraw the measured and predicted fractions against τ. Returns the widget box."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-
-    validation.choice("problem", problem, PRUNING_PROBLEMS)
-    taus = np.logspace(-6, 0, 49)
-    out = w.Output()
-    sliders = {"lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(0.08), description="α"),
-               "lam1": w.FloatLogSlider(value=lam1, base=10, min=-2, max=2, description="λ₁"),
-               "tau": w.FloatLogSlider(value=tau, base=10, min=-6, max=0, description="τ"),
-               "problem": w.Dropdown(options=[(PRUNING_LABELS[p], p) for p in PRUNING_PROBLEMS], value=problem,
-                                     description="problem")}
-    readout = w.HTML()
-
-    def redraw(_=None):
-        v = {k: s.value for k, s in sliders.items()}
-        g = pruning_grid(tau=np.unique(np.append(taus, v["tau"])), lr=[v["lr"]], lam1=[v["lam1"]], steps=steps)
-        i = PRUNING_PROBLEMS.index(v["problem"])
-        t = g.tau
-        k = nearest(t, v["tau"], log=True)
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)
-            ax.semilogx(t, g.measured[i, 0, 0], color="#1f77b4", label="measured")
-            ax.semilogx(t, g.predicted[i, 0, 0], "--", color="#d62728", label="predicted")
-            ax.axvline(v["lr"] * v["lam1"], color="#333333", lw=0.8, label="αλ₁")
-            ax.axvline(v["tau"], color="#999999", lw=0.8, ls=":")
-            ax.set(xlabel="τ", ylabel="fraction of |β_T| < τ", ylim=(0, 1))
-            ax.legend(frameon=False)
-            plt.show()
-        readout.value = (f"measured {g.measured[i, 0, 0, k]:.4f}, predicted {g.predicted[i, 0, 0, k]:.4f}, "
-                         f"αλ₁ = {v['lr'] * v['lam1']:.3g}, exact zeros {g.zeros[i, 0, 0]:.3f}")
-
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), readout, out])

@@ -28,17 +28,13 @@ import numpy as np
 try:
     import torch
     import torch.nn.functional as F
+    from tqdm.auto import tqdm
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
     raise ImportError("ndgm.train needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
-from . import paper, validation
-from .netresults import TAU_GRID
-
-OPTIMIZERS = ("sgd", "rmsprop", "adam", "prox-sgd", "prox-adam")
-"""torch.optim.SGD, RMSprop and Adam with their default hyper-parameters, as Appendix C uses them (the
-penalty enters through its subgradient λ1·sign(w)), and ndgm.proximal's ProxSGD and ProxAdam, which
-take the penalty's proximal step instead."""
+from . import paper, proximal, validation
+from .swing import OPTIMIZERS, TAU_GRID
 
 PROXIMAL = ("prox-sgd", "prox-adam")
 
@@ -123,7 +119,6 @@ def make_optimizer(config: Config, params):
     """A fresh torch optimizer with PyTorch's defaults (the paper names no other hyper-parameters); the
     proximal ones carry λ1 themselves."""
     if config.optimizer in PROXIMAL:
-        from . import proximal
         return proximal.OPTIMIZERS[config.optimizer]([{"params": params, "l1": config.l1}], lr=config.lr)
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum)
@@ -242,7 +237,6 @@ def train(model, data, config: Config, *, device="cpu", checkpoint: str | None =
     steps = n // config.batch_size
     bar = None
     if progress:
-        from tqdm.auto import tqdm
         bar = tqdm(total=config.epochs * steps, initial=len(history.epoch) * steps, desc=desc or config.optimizer,
                    unit="step", leave=False)
     model.train()

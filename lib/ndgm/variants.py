@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 
 from . import losses, optim, problems, run, validation
@@ -257,7 +258,6 @@ def rmsprop_exact(lam1=(1.0,), lr: float = 0.1, seeds=range(1), p: int = 10, ste
     T steps each is within T·2^-(K+1) of the true value. A ValueError asks for more `digits` if some |β_t[k]|
     comes within that error of 0, where the sign, and with it the exact run, could be wrong.
     """
-    import mpmath
 
     lam1, lr = validation.positive_values("lam1", lam1), float(validation.positive("lr", lr))
     steps = validation.count("steps", steps)

@@ -4,6 +4,7 @@ The built static book cannot run these (there is no kernel); it shows `ndgm.figu
 precomputed versions of the same figures instead. Each widget draws one reused figure
 (`ndgm.plots.PanelRow`) into an image widget, which every front end shows. A run that leaves the
 finite range is drawn up to there and reported as "diverged at step k" in its panels and readouts.
+`pruning_widget` (page What works) redraws a matplotlib figure of its own into an output area.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ try:
 except ImportError as err:
     raise ImportError("ndgm.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
 
-from . import convergence, figure_explorers, optim, plots, problems, run, stability, validation
+from . import convergence, figure_explorers, grids, optim, plots, problems, run, sparsity, stability, validation
 
 
 def diverged_at(steps, *paths):
@@ -211,3 +212,44 @@ def capture_figure(**kwargs):
 def edge_figure(**kwargs):
     """Figure 4 with an α slider for a live kernel."""
     return EdgeFigure(**kwargs).widget
+
+
+def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy", steps: int = 2000):
+    """The live twin of `figure_explorers.pruning_explorer` for a kernel (page What works): ipywidgets sliders that rerun NDGM on each change and
+    redraw the measured and predicted fractions against τ. Returns the widget box."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    validation.choice("problem", problem, sparsity.PRUNING_PROBLEMS)
+    taus = np.logspace(-6, 0, 49)
+    out = w.Output()
+    sliders = {"lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(0.08), description="α"),
+               "lam1": w.FloatLogSlider(value=lam1, base=10, min=-2, max=2, description="λ₁"),
+               "tau": w.FloatLogSlider(value=tau, base=10, min=-6, max=0, description="τ"),
+               "problem": w.Dropdown(options=[(sparsity.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS], value=problem,
+                                     description="problem")}
+    readout = w.HTML()
+
+    def redraw(_=None):
+        v = {k: s.value for k, s in sliders.items()}
+        g = sparsity.pruning_grid(tau=np.unique(np.append(taus, v["tau"])), lr=[v["lr"]], lam1=[v["lam1"]], steps=steps)
+        i = sparsity.PRUNING_PROBLEMS.index(v["problem"])
+        t = g.tau
+        k = grids.nearest(t, v["tau"], log=True)
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)
+            ax.semilogx(t, g.measured[i, 0, 0], color="#1f77b4", label="measured")
+            ax.semilogx(t, g.predicted[i, 0, 0], "--", color="#d62728", label="predicted")
+            ax.axvline(v["lr"] * v["lam1"], color="#333333", lw=0.8, label="αλ₁")
+            ax.axvline(v["tau"], color="#999999", lw=0.8, ls=":")
+            ax.set(xlabel="τ", ylabel="fraction of |β_T| < τ", ylim=(0, 1))
+            ax.legend(frameon=False)
+            plt.show()
+        readout.value = (f"measured {g.measured[i, 0, 0, k]:.4f}, predicted {g.predicted[i, 0, 0, k]:.4f}, "
+                         f"αλ₁ = {v['lr'] * v['lam1']:.3g}, exact zeros {g.zeros[i, 0, 0]:.3f}")
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), readout, out])

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import datetime
+import html as _html
 import importlib
 import inspect
 import json
@@ -24,6 +25,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
+from .. import __version__
+
+try:
+    import jsonschema
+except ImportError:  # the optional extra ndgm[ledger]: only `validate` needs it
+    jsonschema = None
 
 VERDICTS = ("reproduced", "reproduced qualitatively", "not reproduced", "inconclusive", "experiment failed",
             "paper inconsistent", "not yet run")
@@ -241,7 +249,6 @@ def markdown(claims: list, links: bool = False) -> str:
 
 def as_json(claims: list) -> dict:
     """The ledger document that `claims.json` holds (see claims.schema.json)."""
-    from .. import __version__
     counts = {v: sum(c.verdict == v for c in claims) for v in VERDICTS}
     return {"title": "GD doesn't make the cut: the claims ledger", "ndgm": __version__,
             "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -255,11 +262,8 @@ SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "claims.schema
 
 def validate(doc: dict) -> None:
     """Raise jsonschema.ValidationError unless `doc` is a valid ledger document."""
-    try:
-        import jsonschema
-    except ImportError as e:
-        raise ImportError("ndgm.claims.validate needs jsonschema: pip install 'ndgm[ledger]'") from e
-
+    if jsonschema is None:
+        raise ImportError("ndgm.claims.validate needs jsonschema: pip install 'ndgm[ledger]'")
     with open(SCHEMA) as f:
         jsonschema.validate(doc, json.load(f))
 
@@ -280,14 +284,10 @@ def glue_key(claim_id: str, name: str, side: str = "ours") -> str:
     return f"{claim_id}/{side}/{name.replace(' ', '_')}"
 
 
-def glue_claims(claims: list) -> None:
+def glue_claims(claims: list, glue) -> None:
     """Glue every quantity of `claims` (paper's and ours, by `glue_key`, as its printed text) and each
-    verdict (``<id>/verdict``), so that a page's prose prints the records' own text."""
-    try:
-        from myst_nb import glue
-    except ImportError as e:
-        raise ImportError("ndgm.claims.glue_claims needs myst-nb: pip install 'ndgm[ledger]'") from e
-
+    verdict (``<id>/verdict``) with `glue` (a page passes ``myst_nb.glue``), so that a page's prose prints
+    the records' own text."""
     for c in claims:
         glue(f"{c.id}/verdict", c.verdict, display=False)
         for side in ("paper", "ours"):
@@ -296,7 +296,6 @@ def glue_claims(claims: list) -> None:
 
 
 def _esc(text: str) -> str:
-    import html as _html
     return _html.escape(str(text), quote=True)
 
 

@@ -294,10 +294,9 @@ def settings_text() -> dict:
             "exact5_digits": str(s["exact5_digits"]), "window": str(s["order"]["window"])}
 
 
-def glue_settings() -> dict:
-    """Glue `settings_text` for the page's prose (``{glue:text}`set/alpha```) and return it."""
-    from myst_nb import glue
-
+def glue_settings(glue) -> dict:
+    """Glue `settings_text` with `glue` (a page passes ``myst_nb.glue``) for the page's prose
+    (``{glue:text}`set/alpha```) and return it."""
     texts = settings_text()
     for k, v in texts.items():
         glue(f"set/{k}", v, display=False)
