@@ -148,6 +148,8 @@ def test_a_comparison_refuses_unpaired_seeds():
 def test_a_comparison_says_when_a_network_did_not_learn():
     c = netresults.figure2(fig2_page(acc=0.3)).gaps[(11, False)]
     assert not c.learned and c.min_acc == 0.3
+    assert (c.learned_count("a"), c.learned_count("b")) == (0, 0)
+    assert netresults.figure2(fig2_page()).gaps[(11, False)].learned_count("a") == 3
     with pytest.raises(ValueError, match="side"):
         c.mean("c")
     with pytest.raises(ValueError, match="stat"):
@@ -159,7 +161,7 @@ def test_comparisons_markdown_prints_the_means_and_intervals():
     table = netresults.comparisons_markdown([fig.gaps[(19, False)]])
     assert table.splitlines()[0].startswith("| comparison | seeds |")
     assert "| VGG19, without batch norm, ReLU − GELU | 3 | 0.7000 | 0.6000 | +0.1000 [+0.1000, +0.1000] | " \
-           "+0.0500 [+0.0500, +0.0500] | 0.800 |" in table
+           "+0.0500 [+0.0500, +0.0500] | 0.800 | 3 / 3 |" in table
 
 
 @pytest.mark.parametrize("args,label", [(("adam", 0.0, "default"), "Adam"), (("sgd", 0.9, "default"), "SGD, momentum 0.9"),

@@ -95,6 +95,10 @@ class Comparison:
         """Whether every run of both sides learned (`RunRecord.learned`)."""
         return all(r.learned() for r in self.a + self.b)
 
+    def learned_count(self, side: str) -> int:
+        """How many runs of side "a" or "b" learned (left the chance plateau: `RunRecord.learned`)."""
+        return sum(r.learned() for r in getattr(self, validation.choice("side", side, ("a", "b"))))
+
     @property
     def min_acc(self) -> float:
         """The lowest final validation accuracy of all the runs compared."""
@@ -159,7 +163,7 @@ def figure2(results) -> Figure2:
     """Every comparison of the page relu_vs_gelu (see `Figure2`)."""
     runs = as_runs(results)
     main = [r for r in runs.runs.values() if r.matches(**ADAM_RECIPE) and r.field("activation") == "relu"]
-    shapes = sorted({(r.field("depth"), r.field("batch_norm")) for r in main})
+    shapes = sorted({(r.field("depth"), r.field("batch_norm")) for r in main}, key=lambda t: (t[1], t[0]))
     gaps = {(d, bn): compare(runs, f"VGG{d}, {'with' if bn else 'without'} batch norm, ReLU − GELU",
                              dict(depth=d, batch_norm=bn, activation="relu", **ADAM_RECIPE),
                              dict(depth=d, batch_norm=bn, activation="gelu", **ADAM_RECIPE)) for d, bn in shapes}
@@ -190,11 +194,13 @@ def figure2(results) -> Figure2:
 
 def comparisons_markdown(rows) -> str:
     """Comparisons as a MyST table: the means of both sides, the paired differences of the final loss and
-    of the loss area with their 95 % intervals, and the lowest accuracy of the runs."""
+    of the loss area with their 95 % intervals, the lowest accuracy of the runs and how many runs of each
+    side learned."""
     lines = ["| comparison | seeds | final loss, a | final loss, b | a − b, final loss [95 % CI] | "
-             "a − b, loss area [95 % CI] | lowest accuracy |", "|---|---|---|---|---|---|---|"]
+             "a − b, loss area [95 % CI] | lowest accuracy | learned, a / b |", "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {c.label} | {c.seeds} | {c.mean('a'):.4f} | {c.mean('b'):.4f} | {c.final.text('{:+.4f}')} | "
-              f"{c.area.text('{:+.4f}')} | {c.min_acc:.3f} |" for c in rows]
+              f"{c.area.text('{:+.4f}')} | {c.min_acc:.3f} | {c.learned_count('a')} / {c.learned_count('b')} |"
+              for c in rows]
     return "\n".join(lines)
 
 

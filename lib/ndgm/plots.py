@@ -571,7 +571,9 @@ def relu_vs_gelu(f2):
             for act, recs in (("relu", c.a), ("gelu", c.b)):
                 _loss_band(ax, recs, ACTIVATION_COLORS[act], ACTIVATION_NAMES[act])
             ax.set_title(f"VGG{depths[col]}, {'with' if bn else 'without'} batch norm", fontsize=10)
-            ax.set(ylabel="training loss" if col == 0 else "", xlabel="epoch" if row == 1 or len(normed) <= col else "")
+            last = row == 1 or col >= len(normed)          # the lowest panel of its column
+            ax.set(ylabel="training loss" if col == 0 else "", xlabel="epoch" if last else "")
+            ax.tick_params(labelbottom=last)
     axes[0, 0].legend(frameon=False, fontsize=8)
     return fig
 
