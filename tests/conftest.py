@@ -16,6 +16,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +47,9 @@ def page_notebooks():
 def pytest_configure(config):
     if hasattr(config, "workerinput"):      # an xdist worker: the controller has done it
         return
+    # One claims ledger for the whole session: tests/test_claims.py, the book build and the executed ledger
+    # page all read it from here (ndgm.claims.ledger's cache, keyed by the sources and the results).
+    os.environ.setdefault("NDGM_LEDGER_CACHE", os.path.join(tempfile.mkdtemp(prefix="ndgm-ledger-"), "ledger.pickle"))
     for stale in page_notebooks():
         stale.unlink()
     for name in toc_pages():

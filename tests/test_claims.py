@@ -2,6 +2,7 @@
 pages' prose never types a number the ledger records, and the built ledger page filters and sorts
 with no kernel."""
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.xdist_group("ledger")
 
 @pytest.fixture(scope="module")
 def ledger():
-    return claims.ledger()
+    return claims.ledger(cache=os.environ["NDGM_LEDGER_CACHE"])      # shared with the book build (conftest)
 
 
 def test_the_ledger_rebuilt_from_the_library_validates_against_the_schema(ledger, tmp_path):
@@ -204,3 +205,20 @@ def test_for_page_passes_each_claim_only_the_inputs_it_takes_and_refuses_others(
     assert claims.takes("table-2-sgd") == ("results",)
     with pytest.raises(ValueError, match="inputs must be results the claims of 'l1_vgg16' take"):
         claims.for_page("l1_vgg16", curves=None)
+
+
+def test_the_ledger_cache_is_read_back_and_refreshed_when_the_results_change(tmp_path, monkeypatch):
+    results = tmp_path / "results"
+    results.mkdir()
+    cache = str(tmp_path / "ledger.pickle")
+    calls = []
+    real = claims.get
+    monkeypatch.setattr(claims, "get", lambda i, d=None, **kw: calls.append(i) or real(i, d, **kw))
+    monkeypatch.setattr(claims, "ids", lambda page=None: ["lambda1-network", "table-2-text"])
+    first = claims.ledger(str(results), cache=cache)
+    assert calls == ["lambda1-network", "table-2-text"]
+    assert [c.id for c in claims.ledger(str(results), cache=cache)] == [c.id for c in first]
+    assert len(calls) == 2                                     # read back, not computed again
+    (results / "relu_vs_gelu-cpu.json").write_text("{}")       # the results it depends on changed
+    claims.ledger(str(results), cache=cache)
+    assert len(calls) == 4

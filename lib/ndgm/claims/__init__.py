@@ -15,12 +15,15 @@ True
 from __future__ import annotations
 
 import datetime
+import fcntl
+import hashlib
 import html as _html
 import importlib
 import inspect
 import json
 import math
 import os
+import pickle
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -226,9 +229,46 @@ def for_page(page: str, results_dir: str | None = None, **inputs) -> list[Claim]
     return [get(i, results_dir, **{k: v for k, v in inputs.items() if k in takes(i)}) for i in page_ids]
 
 
-def ledger(results_dir: str | None = None) -> list[Claim]:
-    """Every claim of the paper, computed now, in the paper's order (heavy ones from `results_dir`)."""
-    return [get(i, results_dir) for i in ids()]
+def ledger(results_dir: str | None = None, cache: str | None = None) -> list[Claim]:
+    """Every claim of the paper, in the paper's order (heavy ones from `results_dir`).
+
+    With `cache` (a file path), the ledger is kept there under a key made of the library's sources and the
+    results it reads (`ledger_key`): a later call with the same key reads it instead of computing it again,
+    and concurrent calls wait for the first (a lock beside the file). The test session and the book build
+    share one computation this way; any change to the code or the results computes afresh."""
+    results_dir = results_dir or default_results()
+    if cache is None:
+        return [get(i, results_dir) for i in ids()]
+    key = ledger_key(results_dir)
+    os.makedirs(os.path.dirname(os.path.abspath(cache)), exist_ok=True)
+    with open(f"{cache}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(cache):
+            with open(cache, "rb") as f:
+                stored_key, records = pickle.load(f)
+            if stored_key == key:
+                return records
+        records = [get(i, results_dir) for i in ids()]
+        with open(f"{cache}.partial", "wb") as f:
+            pickle.dump((key, records), f)
+        os.replace(f"{cache}.partial", cache)
+    return records
+
+
+def ledger_key(results_dir: str) -> str:
+    """A digest of every source file of ndgm and of the heavy pages' results in `results_dir`: what the ledger
+    depends on."""
+    digest = hashlib.sha256()
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for root, _, files in sorted(os.walk(package)):
+        for name in sorted(f for f in files if f.endswith((".py", ".json"))):
+            with open(os.path.join(root, name), "rb") as f:
+                digest.update(name.encode() + f.read())
+    if os.path.isdir(results_dir):
+        for name in sorted(f for f in os.listdir(results_dir) if f.endswith(".json")):
+            with open(os.path.join(results_dir, name), "rb") as f:
+                digest.update(name.encode() + f.read())
+    return digest.hexdigest()
 
 
 def _cell(numbers) -> str:
