@@ -211,10 +211,12 @@ def test_the_ledger_cache_is_read_back_and_refreshed_when_the_results_change(tmp
     results = tmp_path / "results"
     results.mkdir()
     cache = str(tmp_path / "ledger.pickle")
+    from ndgm.claims import registry
+
     calls = []
-    real = claims.get
-    monkeypatch.setattr(claims, "get", lambda i, d=None, **kw: calls.append(i) or real(i, d, **kw))
-    monkeypatch.setattr(claims, "ids", lambda page=None: ["lambda1-network", "table-2-text"])
+    real = registry.get
+    monkeypatch.setattr(registry, "get", lambda i, d=None, **kw: calls.append(i) or real(i, d, **kw))
+    monkeypatch.setattr(registry, "ids", lambda page=None: ["lambda1-network", "table-2-text"])
     first = claims.ledger(str(results), cache=cache)
     assert calls == ["lambda1-network", "table-2-text"]
     assert [c.id for c in claims.ledger(str(results), cache=cache)] == [c.id for c in first]

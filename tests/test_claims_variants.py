@@ -1,4 +1,4 @@
-"""The claims of book/optimizer_variants.md (`ndgm.claims.variants`): each computes, its verdict follows its rule,
+"""The claims of book/optimizer_variants.md (`ndgm.claims.optimizer_variants`): each computes, its verdict follows its rule,
 and its numbers are the library's. Small runs are passed through the claims' precomputed-input hooks."""
 import json
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ndgm import claims, paper, variants
-from ndgm.claims import variants as S
+from ndgm.claims import optimizer_variants as S
 
 IDS = ["table-1", "prop-b.3", "prop-b.4", "prop-b.5", "fig-5", "fig-5-example", "fig-5-lambda"]
 

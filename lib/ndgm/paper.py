@@ -53,7 +53,7 @@ FIGURE4_LR = (0.1, 10.0)         # Figure 4's caption: α = 0.1 and α = 10 (Sec
 D1_CONSTANT = 1.0                # Appendix D.1: lim_k f(x_k) − f* <= D1_CONSTANT · αL² (the constant printed is 1)
 
 # --- Section 4's optimizer variants: Table 1, Propositions B.3-B.5, Figure 5 (Appendices B.3-B.4):
-#     claims.variants, book/optimizer_variants.md ---
+#     claims.optimizer_variants, book/optimizer_variants.md ---
 TABLE1 = {  # Appendix B.3, Table 1: one row per variant; "stays at 0" is the "if the sequence hits 0" column
     "gd": {"row": "Vanilla NDGM (including SGD)", "depends on": "β0 and λ1", "stays at 0": True},
     "momentum": {"row": "NDGM with momentum", "depends on": None, "stays at 0": False},

@@ -13,7 +13,8 @@ import numpy as np
 
 from .. import netresults, paper
 from ..netruns import LEARNED_ACC
-from . import Claim, number, register
+from .record import Claim, number
+from .registry import register
 
 _DEPTHS = (number("depths", " and ".join(str(d) for d in paper.FIGURE2_DEPTHS)),)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import netresults, sparsity
-from . import Claim, number, register
+from .record import Claim, number
+from .registry import register
 from ..netruns import LEARNED_ACC
 from .networks import NOT_RUN, check_rule, run_settings
 

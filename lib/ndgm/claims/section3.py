@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import convergence, grids, paper
-from . import Claim, Number, number, register
+from .record import Claim, Number, number
+from .registry import register
 
 FIGURE1_LR = 0.01
 """Figure 1's step size α (the paper gives none; the page's α scan chooses it)."""

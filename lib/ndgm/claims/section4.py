@@ -20,7 +20,8 @@ import functools
 import numpy as np
 
 from .. import lasso, paper
-from . import Claim, number, register
+from .record import Claim, number
+from .registry import register
 
 PAGE = "lasso_paradox"
 

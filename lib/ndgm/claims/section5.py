@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import grids, paper, stability
-from . import Claim, number, register
+from .record import Claim, number
+from .registry import register
 
 SECTION, PAGE = "5", "edge_of_stability"
 

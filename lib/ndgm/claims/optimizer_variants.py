@@ -6,7 +6,7 @@ its worked example and its three pairs of λ1). `SETTINGS` holds the page's sett
 shows them and runs `ndgm.variants` with them, and each claim function computes the same runs when the page
 does not pass its own (`landings=`, `spread=`, `exact=`, `zeros=`, `curves=`, `exact5=`).
 
->>> from ndgm.claims import variants as S
+>>> from ndgm.claims import optimizer_variants as S
 >>> S.table_1().verdict                              # doctest: +SKIP
 'reproduced'
 """
@@ -18,7 +18,8 @@ import inspect
 import numpy as np
 
 from .. import optim, paper, variants
-from . import Claim, number, register
+from .record import Claim, number
+from .registry import register
 
 SECTION, PAGE = "4", "optimizer_variants"
 _ALPHA, _P = paper.FIGURE5["lr"], paper.FIGURE5["p"]
