@@ -159,7 +159,7 @@ def test_threshold_control_reads_the_committed_runs(site, offline_page):
     weights below τ that the shown run recorded (the committed results in book/results/)."""
     from book_toc import ROOT
 
-    from ndgm import experiments, netresults
+    from ndgm import experiments, netresults, paper
 
     results = netresults.best("l1_vgg16", str(ROOT / "book" / "results"))
     assert results is not None, "book/results/ holds no completed l1_vgg16 run"
@@ -171,7 +171,10 @@ def test_threshold_control_reads_the_committed_runs(site, offline_page):
             move(page, "tau", steps)
         state = page.evaluate(STATE)["state"]
         k = grids.nearest(netresults.TAU_GRID, state["config"]["tau"], log=True)
-        for rec in results["runs"].values():
+        shown = [r for r in results["runs"].values()            # Table 2's runs: the paper's α, λ1 > 0
+                 if r["config"]["l1"] > 0 and np.isclose(r["config"]["lr"], paper.SECTION4_NETWORK["lr"])]
+        assert len(shown) == 6
+        for rec in shown:
             key = f"measured_{rec['config']['optimizer']}_{rec['config']['l1']:g}"
             np.testing.assert_allclose(state["readouts"][key], as_float32(rec["history"]["small_by_tau"][k]),
                                        rtol=1e-6, err_msg=key)
