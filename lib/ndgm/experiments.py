@@ -42,6 +42,7 @@ from . import data as datasets
 from . import netcheck, nets, train
 from .machine import cpu_model
 from .netresults import LEARNING_LR, PAGES, SCALES, best, page_path
+from .netruns import PILOT_PREFIX
 from .swing import swing
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
@@ -68,8 +69,19 @@ every β and closer to ReLU as β grows, so that smoothness varies while the sha
 RECIPES = {"adam": dict(optimizer="adam", lr=1e-3, momentum=0.0, init="default"),
            "sgdm": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="default"),
            "sgdm-kaiming": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="kaiming")}
-"""Training recipes of Figure 2's runs: Adam (the main runs), and SGD with momentum 0.9 at α = 0.01 from
-PyTorch's default initialisation and from He initialisation (the recipe runs, VGG11 without batch norm)."""
+"""Training recipes of Figure 2's runs: Adam (the main runs), and SGD with momentum 0.9 from PyTorch's default
+initialisation and from He initialisation (the recipe runs, VGG11 without batch norm). Each recipe's step size
+is the one its pilot chose (`FIGURE2_PILOT`, `ndgm.netresults.pilot_choice`); a test holds them equal."""
+FIGURE2_PILOT = {"seeds": (100,), "networks": ((11, "relu", None), (11, "gelu", None), (19, "relu", None),
+                                               (19, "gelu", None), (19, "softplus", 1.0), (19, "softplus", 4.0),
+                                               (19, "softplus", 16.0)),
+                 "lr": {"adam": (1e-3, 3e-4, 1e-4), "sgdm": (0.01, 0.03, 0.1), "sgdm-kaiming": (0.01, 0.03, 0.1)}}
+"""The pilot that fixes each recipe's step size before the main runs, on a seed the main runs do not use. Each
+candidate rate of a recipe trains the recipe's networks without batch norm at the main runs' scale: for Adam
+the shallowest and deepest ReLU and GELU networks and the softplus family, for the SGD recipes ReLU and GELU at
+`RECIPE_DEPTH`. Rule, written before any pilot ran: a recipe takes the first rate in its listed order under
+which every one of its pilot runs learned (`ndgm.netruns.LEARNED_ACC`); if none did, its first rate, and the
+page says that the pilot failed."""
 RECIPE_DEPTH = 11
 
 # Figure 3 and Table 2: α = 0.003 and λ1 in {0.002, 2} at every scale (the paper's values); what shrinks
@@ -136,14 +148,28 @@ class Run:
                 "data": dict(self.data), "config": asdict(self.config)}
 
 
-def _vgg_run(scale, name, depth, activation, batch_norm, recipe, seed, beta=None) -> Run:
+def _vgg_run(scale, name, depth, activation, batch_norm, recipe, seed, beta=None, lr=None) -> Run:
     s, r = RELU_VS_GELU[scale], RECIPES[recipe]
     model = (("arch", "vgg"), ("depth", depth), ("activation", activation), ("batch_norm", batch_norm),
              ("pool", "avg"), ("width", s["width"]))
     model += (("beta", beta),) if beta is not None else ()
     model += (("init", r["init"]),) if r["init"] != "default" else ()
     return Run("relu_vs_gelu", scale, name, model, tuple(s["data"].items()),
-               train.Config(r["optimizer"], r["lr"], 0.0, s["epochs"], s["batch_size"], seed, momentum=r["momentum"]))
+               train.Config(r["optimizer"], r["lr"] if lr is None else lr, 0.0, s["epochs"], s["batch_size"], seed,
+                            momentum=r["momentum"]))
+
+
+def _activation_name(activation: str, beta) -> str:
+    return activation if beta is None else f"{activation}{beta:g}"
+
+
+def _figure2_pilot(scale: str) -> list[Run]:
+    p = FIGURE2_PILOT
+    return [_vgg_run(scale, f"{PILOT_PREFIX}{recipe}-lr={lr:g}-vgg{d}-{_activation_name(act, beta)}-nobn-seed{seed}",
+                     d, act, False, recipe, seed, beta, lr)
+            for recipe, rates in p["lr"].items() for lr in rates for seed in p["seeds"]
+            for d, act, beta in (p["networks"] if recipe == "adam" else
+                                 ((RECIPE_DEPTH, "relu", None), (RECIPE_DEPTH, "gelu", None)))]
 
 
 def _figure2_runs(scale: str) -> list[Run]:
@@ -156,7 +182,7 @@ def _figure2_runs(scale: str) -> list[Run]:
     recipes = [_vgg_run(scale, f"vgg{RECIPE_DEPTH}-{act}-nobn-{recipe}-seed{seed}", RECIPE_DEPTH, act, False,
                         recipe, seed)
                for recipe in RECIPES if recipe != "adam" for act in ("relu", "gelu") for seed in seeds]
-    return main + smooth + recipes
+    return _figure2_pilot(scale) + main + smooth + recipes
 
 
 def _vgg16_run(page, scale, s, name, optimizer, lr, l1, epochs) -> Run:

@@ -131,6 +131,53 @@ ADAM_RECIPE = dict(optimizer="adam", momentum=0.0, init="default")
 """Figure 2's main recipe (see ndgm.experiments.RECIPES)."""
 
 
+@dataclass(frozen=True)
+class PilotRate:
+    """One candidate step size of a recipe's pilot (ndgm.experiments.FIGURE2_PILOT) and its runs."""
+
+    lr: float
+    runs: tuple
+
+    @property
+    def learned(self) -> bool:
+        """Whether every pilot run at this rate learned (`RunRecord.learned`)."""
+        return bool(self.runs) and all(r.learned() for r in self.runs)
+
+
+def pilot(results, recipe: dict, rates) -> tuple:
+    """The pilot of `recipe` (its optimizer, momentum and init) at each of `rates`, in order, as `PilotRate`s."""
+    runs = as_runs(results).pilot.values()
+    fields = {k: recipe[k] for k in ("optimizer", "momentum", "init")}
+    return tuple(PilotRate(float(lr), tuple(sorted((r for r in runs if r.matches(**fields) and np.isclose(r.lr, lr)),
+                                                   key=lambda r: r.name)))
+                 for lr in rates)
+
+
+def pilot_choice(results, recipe: dict, rates) -> float:
+    """The rule of ndgm.experiments.FIGURE2_PILOT: the first of `rates` under which every pilot run of `recipe`
+    learned, else the first of `rates`."""
+    return next((p.lr for p in pilot(results, recipe, rates) if p.learned), float(rates[0]))
+
+
+def _network_label(run: RunRecord) -> str:
+    beta = run.field("beta")
+    return f"VGG{run.field('depth')} {run.field('activation')}" + ("" if beta is None else f" β={beta:g}")
+
+
+def pilot_markdown(results, recipes: dict, rates: dict) -> str:
+    """Each recipe's pilot as a MyST table: per candidate rate, every run's final validation accuracy, how many
+    learned, and the rate the rule chose."""
+    lines = ["| recipe | α | runs: final validation accuracy | learned | chosen |", "|---|---|---|---|---|"]
+    for name, recipe in recipes.items():
+        chosen = pilot_choice(results, recipe, rates[name])
+        label = recipe_label(recipe["optimizer"], recipe["momentum"], recipe["init"])
+        for p in pilot(results, recipe, rates[name]):
+            accs = ", ".join(f"{_network_label(r)} {r.val_acc:.2f}" for r in p.runs)
+            lines.append(f"| {label} | {p.lr:g} | {accs} | {sum(r.learned() for r in p.runs)} / {len(p.runs)} | "
+                         f"{'yes' if p.lr == chosen else ''} |")
+    return "\n".join(lines)
+
+
 def recipe_label(optimizer: str, momentum: float, init: str) -> str:
     """A training recipe in words: "Adam", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"."""
     words = [OPTIMIZER_LABELS.get(optimizer, optimizer).split(" (")[0]]

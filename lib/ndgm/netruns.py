@@ -24,6 +24,10 @@ LEARNED_ACC = 0.5
 """A network has learned when its final validation accuracy is at least this (five times chance on ten
 classes) and its loss stayed finite: the precondition of every network claim."""
 
+PILOT_PREFIX = "pilot-"
+"""Runs whose name starts with this are a pilot (they choose a setting of the main runs, see
+ndgm.experiments.FIGURE2_PILOT): `PageRuns` keeps them apart from the runs the page's claims compare."""
+
 DEFAULTS = {"init": "default", "beta": None, "momentum": 0.0}
 """Model and configuration fields that older run files leave out, with the value they then had."""
 
@@ -111,8 +115,8 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class PageRuns:
-    """A page's merged results at one scale: the runs by name, the data, the environment and the rules its
-    claims were decided by."""
+    """A page's merged results at one scale: the runs by name, the pilot runs by name (`PILOT_PREFIX`; never
+    among `runs`), the data, the environment and the rules its claims were decided by."""
 
     page: str
     scale: str
@@ -123,14 +127,17 @@ class PageRuns:
     notes: str
     runs: dict
     rules: dict = field(default_factory=dict)
+    pilot: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageRuns":
         if not isinstance(d, dict) or not isinstance(d.get("runs"), dict):
             raise ValueError("results must be a page's merged results (a dict with 'runs'), as "
                              "ndgm.netresults.best returns")
+        runs = {k: RunRecord.from_dict(v) for k, v in d["runs"].items()}
         return cls(d["page"], d["scale"], d["data"], d["environment"], d["started"], float(d["wall_s"]),
-                   d.get("notes", ""), {k: RunRecord.from_dict(v) for k, v in d["runs"].items()}, d.get("rules") or {})
+                   d.get("notes", ""), {k: r for k, r in runs.items() if not k.startswith(PILOT_PREFIX)},
+                   d.get("rules") or {}, {k: r for k, r in runs.items() if k.startswith(PILOT_PREFIX)})
 
     def select(self, **spec) -> list:
         """The runs whose fields match `spec` (see `RunRecord.matches`), sorted by seed then name."""
