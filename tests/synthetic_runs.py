@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ndgm import claims, netresults, paper
+from ndgm import claims, paper
+from ndgm.networks import analysis
 
-TAUS = netresults.TAU_GRID
+TAUS = analysis.TAU_GRID
 
 
 def record(name, model, config, *, loss, acc, l1=None, zeros=0.0, small=0.0, n_train=4000, n_params=1000,
@@ -91,7 +92,7 @@ def l1_vgg16(acc=None, control_acc=None, l1_final=None, small=None, n_params=1_0
         runs.append(record(f"{o}-l1=0", VGG16, {"optimizer": o, "lr": alpha, "l1": 0.0, "epochs": 2, "batch_size": 8,
                                                "seed": 0}, loss=[1.0] * 2, acc=[control_acc[o]] * 2, n_params=n_params))
     for o in ("rmsprop", "adam"):
-        lr = netresults.LEARNING_LR[o]
+        lr = analysis.LEARNING_LR[o]
         for lam in (0.0, 0.002, 2.0):
             runs.append(record(f"{o}-lr={lr:g}-l1={lam:g}", VGG16, {"optimizer": o, "lr": lr, "l1": lam, "epochs": 2,
                                                                      "batch_size": 8, "seed": 0},

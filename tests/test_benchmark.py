@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from book_toc import ROOT
-from ndgm import benchmark, problems
+from ndgm.tools import benchmark
+from ndgm import problems
 
 
 def test_grid_spans_the_requested_ranges():

@@ -1,7 +1,8 @@
-"""python -m ndgm.benchmark_train: both loops train the same network to the same loss; the projections."""
+"""python -m ndgm.tools.benchmark_train: both loops train the same network to the same loss; the projections."""
 import pytest
 
-from ndgm import benchmark_train, experiments, netresults
+from ndgm.tools import benchmark_train
+from ndgm.networks import experiments, store
 
 
 def test_both_loops_give_the_same_training_loss():
@@ -14,7 +15,7 @@ def test_both_loops_give_the_same_training_loss():
 
 def test_paper_projection_counts_every_run():
     speeds = {"vgg11": 50_000.0, "vgg19": 50_000.0, "vgg16": 50_000.0}      # one epoch a second
-    epochs = sum(r.config.epochs for p in netresults.PAGES for r in experiments.runs(p, "paper"))
+    epochs = sum(r.config.epochs for p in store.PAGES for r in experiments.runs(p, "paper"))
     assert benchmark_train.paper_hours(speeds) == pytest.approx(epochs / 3600)
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.xdist_group("ledger")
 
 @pytest.fixture(scope="module")
 def ledger():
-    return claims.ledger(cache=os.environ["NDGM_LEDGER_CACHE"])      # shared with the book build (conftest)
+    return claims.ledger(str(ROOT / "book" / "results"), cache=os.environ["NDGM_LEDGER_CACHE"])  # shared (conftest)
 
 
 def test_the_ledger_rebuilt_from_the_library_validates_against_the_schema(ledger, tmp_path):
@@ -60,6 +60,12 @@ def test_a_bad_id_or_page_names_the_parameter():
         claims.get("prop-9.9")
     with pytest.raises(ValueError, match="page must be one of"):
         claims.ids("nowhere")
+
+
+def test_a_heavy_claim_without_its_results_folder_names_the_parameter():
+    with pytest.raises(ValueError, match="results_dir must name the folder"):
+        claims.get("fig-2-depth")
+    assert claims.get("prop-4.1").verdict                    # a light claim needs no folder
 
 
 def test_network_claims_are_not_yet_run_without_results(tmp_path):
@@ -185,7 +191,7 @@ def test_the_remedy_claims_follow_their_rules():
 
     import numpy as np
 
-    from ndgm import sparsity
+    from ndgm.studies import sparsity
 
     cmp = sparsity.compare_methods(lam1=[0.3, 3.0], p=40, steps=4000, cd_epochs=100)
     c = claims.get("what-works-lasso", comparison=cmp)

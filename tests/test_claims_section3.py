@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import claims, convergence, paper, problems
+from ndgm import claims, paper, problems
+from ndgm.studies import convergence
 from ndgm.claims import section3 as S
 
 LR = S.FIGURE1_LR

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import claims, lasso, paper
+from ndgm import claims, paper
+from ndgm.studies import lasso
 from ndgm.claims import section4 as S
 
 

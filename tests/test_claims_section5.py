@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import claims, grids, paper, problems, stability
+from ndgm import claims, grids, paper, problems
+from ndgm.studies import stability
 from ndgm.claims import section5 as S
 
 IDS = ("prop-5.1", "fig-4", "eq-6", "d1-bound", "huber-smooth", "toy-lasso-bounded", "ma-counterexample")

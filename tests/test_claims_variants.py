@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from ndgm import claims, paper, variants
+from ndgm import claims, paper
+from ndgm.studies import variants
 from ndgm.claims import optimizer_variants as S
 
 IDS = ["table-1", "prop-b.3", "prop-b.4", "prop-b.5", "fig-5", "fig-5-example", "fig-5-lambda"]

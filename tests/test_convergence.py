@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from ndgm import convergence, losses, problems
+from ndgm.studies import convergence
+from ndgm import losses, problems
 from ndgm.claims import section3
 
 FIGURE1_LR = section3.FIGURE1_LR          # the step size book/convergence.md uses for Figure 1

@@ -1,4 +1,4 @@
-"""ndgm.data: the generated set, the IDX parser, Fashion-MNIST from files, and CIFAR-10's clear failure."""
+"""ndgm.networks.data: the generated set, the IDX parser, Fashion-MNIST from files, and CIFAR-10's clear failure."""
 import gzip
 import socket
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from ndgm import data, nets
+from ndgm.networks import data, nets
 
 
 def write_idx(path, array, *, magic=None, gz=True):

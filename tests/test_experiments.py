@@ -1,4 +1,4 @@
-"""ndgm.experiments: the grids of runs, result files, twins across pages, pruning, merging and which scale a
+"""ndgm.networks.experiments: the grids of runs, result files, twins across pages, pruning, merging and which scale a
 page shows."""
 import json
 import os
@@ -8,36 +8,45 @@ import numpy as np
 import pytest
 import torch
 
-from ndgm import experiments, netcheck, netresults, paper, train
-from ndgm.experiments import FIGURE2_NETWORKS, RECIPES, SOFTPLUS_BETAS
+from book_toc import ROOT
+from ndgm import paper
+from ndgm.networks import analysis, experiments, sparsity_check, store, train
+from ndgm.networks.experiments import FIGURE2_NETWORKS, RECIPES, SOFTPLUS_BETAS
+from ndgm.networks.run_records import PILOT_PREFIX
 
 
 def model_of(run):
     return dict(run.model)
 
 
-@pytest.mark.parametrize("scale", netresults.SCALES)
+@pytest.mark.parametrize("scale", store.SCALES)
 def test_figure2_grid_pairs_every_network_by_seed(scale):
-    grid = experiments.runs("relu_vs_gelu", scale)
+    grid = [r for r in experiments.runs("relu_vs_gelu", scale) if not r.name.startswith(PILOT_PREFIX)]
     seeds = experiments.RELU_VS_GELU[scale]["seeds"]
     assert len(seeds) >= 2 and len({r.name for r in grid}) == len(grid)
     assert len(grid) == (2 * len(FIGURE2_NETWORKS) + len(SOFTPLUS_BETAS) + 2 * (len(RECIPES) - 1)) * len(seeds)
     assert all(model_of(r)["pool"] == "avg" and r.config.l1 == 0 for r in grid)       # Appendix A.1's change
-    adam = [r for r in grid if r.config.optimizer == "adam"]
-    assert all(r.config.lr == 1e-3 and r.config.momentum == 0.0 and "init" not in model_of(r) for r in adam)
+    main_recipe = RECIPES[experiments.MAIN_RECIPE]
+    assert {k: main_recipe[k] for k in ("optimizer", "momentum", "init")} == analysis.MAIN_RECIPE
+
+    def recipe_of(r):
+        return next(k for k, v in RECIPES.items() if v == dict(optimizer=r.config.optimizer, lr=r.config.lr,
+                                                             momentum=r.config.momentum,
+                                                             init=model_of(r).get("init", "default")))
+    adam = [r for r in grid if recipe_of(r) == experiments.MAIN_RECIPE]
     main = {(m["depth"], m["batch_norm"], m["activation"], r.config.seed) for r in adam
             for m in [model_of(r)] if m["activation"] != "softplus"}
     assert main == {(d, bn, act, s) for d, bn in FIGURE2_NETWORKS for act in ("relu", "gelu") for s in seeds}
     assert {d for d, bn in FIGURE2_NETWORKS if not bn} == {11, 13, 16, 19} and {d for d, bn in FIGURE2_NETWORKS if bn} == {11, 19}
     soft = [r for r in grid if model_of(r)["activation"] == "softplus"]
+    assert all(recipe_of(r) == experiments.MAIN_RECIPE for r in soft)
     assert {(model_of(r)["depth"], model_of(r)["batch_norm"], model_of(r)["beta"], r.config.seed) for r in soft} == \
         {(19, False, b, s) for b in SOFTPLUS_BETAS for s in seeds}
     assert all("beta" not in model_of(r) for r in grid if model_of(r)["activation"] != "softplus")
-    sgd = [r for r in grid if r.config.optimizer == "sgd"]
-    assert {(model_of(r)["depth"], model_of(r)["batch_norm"], model_of(r)["activation"], model_of(r).get("init", "default"),
-             r.config.lr, r.config.momentum, r.config.seed) for r in sgd} == \
-        {(experiments.RECIPE_DEPTH, False, act, init, 0.01, 0.9, s) for act in ("relu", "gelu")
-         for init in ("default", "kaiming") for s in seeds}
+    others = [r for r in grid if recipe_of(r) != experiments.MAIN_RECIPE]
+    assert {(model_of(r)["depth"], model_of(r)["batch_norm"], model_of(r)["activation"], recipe_of(r), r.config.seed)
+            for r in others} == {(experiments.RECIPE_DEPTH, False, act, recipe, s) for act in ("relu", "gelu")
+                                 for recipe in RECIPES if recipe != experiments.MAIN_RECIPE for s in seeds}
     # a pair differs in its activation only: the same data, configuration (seed included) and shape
     by = {(model_of(r)["depth"], model_of(r)["batch_norm"], model_of(r)["activation"], r.config.seed): r for r in adam
           if model_of(r)["activation"] != "softplus"}
@@ -48,7 +57,34 @@ def test_figure2_grid_pairs_every_network_by_seed(scale):
             {k: v for k, v in model_of(r).items() if k != "activation"}
 
 
-@pytest.mark.parametrize("scale", netresults.SCALES)
+@pytest.mark.parametrize("scale", store.SCALES)
+def test_figure2_pilot_tries_each_recipes_rates_on_a_seed_the_main_runs_do_not_use(scale):
+    pilot = [r for r in experiments.runs("relu_vs_gelu", scale) if r.name.startswith(PILOT_PREFIX)]
+    p = experiments.FIGURE2_PILOT
+    assert not set(p["seeds"]) & set(experiments.RELU_VS_GELU[scale]["seeds"])
+    assert {r.config.seed for r in pilot} == set(p["seeds"])
+    for recipe, rates in p["lr"].items():
+        r = RECIPES[recipe]
+        mine = [x for x in pilot if x.config.optimizer == r["optimizer"] and x.config.momentum == r["momentum"]
+                and model_of(x).get("init", "default") == r["init"]]
+        shapes = len(p["networks"]) if r["optimizer"] == "adam" else 2
+        assert sorted({x.config.lr for x in mine}) == sorted(rates) and len(mine) == shapes * len(rates) * len(p["seeds"])
+        assert all(not model_of(x)["batch_norm"] for x in mine)
+
+
+def test_each_recipes_step_size_is_the_one_its_cpu_pilot_chose():
+    """The committed cpu results hold the pilot; its rule (the first rate under which every pilot run learned,
+    else the first rate) gives each recipe's rate in RECIPES."""
+    results = store.best("relu_vs_gelu", str(ROOT / "book" / "results"))
+    assert results["scale"] == "cpu"
+    p = experiments.FIGURE2_PILOT
+    for recipe, rates in p["lr"].items():
+        assert RECIPES[recipe]["lr"] == analysis.pilot_choice(results, RECIPES[recipe], rates), recipe
+    passed = [r for r in p["main"] if any(step.learned for step in analysis.pilot(results, RECIPES[r], p["lr"][r]))]
+    assert experiments.MAIN_RECIPE == passed[0]
+
+
+@pytest.mark.parametrize("scale", store.SCALES)
 def test_l1_vgg16_grid_has_table2_its_controls_and_the_learning_step_sizes(scale):
     grid = experiments.runs("l1_vgg16", scale)
     s = experiments.L1_VGG16[scale]
@@ -58,7 +94,7 @@ def test_l1_vgg16_grid_has_table2_its_controls_and_the_learning_step_sizes(scale
                         **{(o, 0.0): s["short_epochs"] for o in ("sgd", "rmsprop", "adam")}}
     learning = {(r.config.optimizer, r.config.lr, r.config.l1, r.config.epochs) for r in grid
                 if r.config.lr != experiments.PAPER_LR}
-    assert learning == {(o, netresults.LEARNING_LR[o], lam, s["short_epochs"]) for o in ("rmsprop", "adam")
+    assert learning == {(o, analysis.LEARNING_LR[o], lam, s["short_epochs"]) for o in ("rmsprop", "adam")
                         for lam in (0.0, 0.002, 2.0)}
     assert experiments.PAPER_L1 == (0.002, 2.0) and experiments.PAPER_LR == paper.SECTION4_NETWORK["lr"]
     assert {(r.model, r.data, r.config.batch_size, r.config.seed) for r in grid} == \
@@ -71,7 +107,7 @@ def test_l1_vgg16_at_the_papers_scale():
     assert dict(experiments.runs("l1_vgg16", "cpu")[0].model)["weights"] == "lpips"
 
 
-@pytest.mark.parametrize("scale", netresults.SCALES)
+@pytest.mark.parametrize("scale", store.SCALES)
 def test_what_works_grid_is_each_optimizer_over_its_lambda1_at_its_step_size(scale):
     grid = experiments.runs("what_works", scale)
     assert {(r.config.optimizer, r.config.l1) for r in grid} == \
@@ -213,15 +249,15 @@ def test_execute_collect_and_best(tmp_path):
     results = str(tmp_path)
     grid = experiments.runs("l1_vgg16", "smoke")
     assert experiments.collect("l1_vgg16", "smoke", results) is None
-    assert netresults.best("l1_vgg16", results) is None
+    assert store.best("l1_vgg16", results) is None
     first = experiments.execute(grid[0], results, progress=False)
     assert os.path.exists(experiments.run_path(results, grid[0]))
     assert not os.path.exists(experiments.checkpoint_path(results, grid[0]))
     assert first["config"]["optimizer"] == grid[0].config.optimizer and first["data_used"]["name"] == "synthetic"
     assert len(first["history"]["epoch"]) == grid[0].config.epochs
-    report = netcheck.NetworkSparsity.from_dict(first["sparsity"])     # check_network on the final weights
+    report = sparsity_check.NetworkSparsity.from_dict(first["sparsity"])     # check_network on the final weights
     assert report.overall.size == first["n_params"]
-    assert report.swing == netresults.swing(grid[0].config.optimizer, grid[0].config.lr, grid[0].config.l1)
+    assert report.swing == analysis.swing(grid[0].config.optimizer, grid[0].config.lr, grid[0].config.l1)
     assert report.overall.zeros == first["history"]["zeros"][-1]
     assert report.accuracy == first["history"]["val_acc"][-1] and report.chance == 0.1     # ten classes
     # SGD at λ1 = 0.002 is pruned at its swing αλ1
@@ -239,13 +275,13 @@ def test_execute_collect_and_best(tmp_path):
     control = merged["runs"]["sgd-l1=0"]["pruning"]["magnitude"]
     assert [r["fraction"] for r in control] == list(experiments.PRUNE_FRACTIONS)
     assert all(r["zeros"] >= r["fraction"] for r in control)
-    assert netresults.best("l1_vgg16", results)["scale"] == "smoke"
-    with open(netresults.page_path(results, "l1_vgg16", "smoke")) as f:
+    assert store.best("l1_vgg16", results)["scale"] == "smoke"
+    with open(store.page_path(results, "l1_vgg16", "smoke")) as f:
         assert json.load(f)["rules"] == rules
     # a larger completed scale wins
-    with open(netresults.page_path(results, "l1_vgg16", "cpu"), "w") as f:
+    with open(store.page_path(results, "l1_vgg16", "cpu"), "w") as f:
         json.dump({**merged, "scale": "cpu"}, f)
-    assert netresults.best("l1_vgg16", results)["scale"] == "cpu"
+    assert store.best("l1_vgg16", results)["scale"] == "cpu"
     assert experiments.results_for_page("l1_vgg16", None, results)["scale"] == "cpu"
 
 

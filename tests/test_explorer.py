@@ -1,11 +1,12 @@
-"""The generic static-figure spec (`ndgm.explorer`): the payload, its checks, and the setting the site's
+"""The generic static-figure spec (`ndgm.figures.explorer`): the payload, its checks, and the setting the site's
 script opens a control at. The book's own explorers are tested in test_figure_explorers.py."""
 import base64
 
 import numpy as np
 import pytest
 
-from ndgm import explorer, grids
+from ndgm.figures import explorer
+from ndgm import grids
 
 MIDDLE = "the middle of the grid"
 

@@ -132,7 +132,7 @@ def drawn(state, panel, series=0):
 @pytest.mark.parametrize("name,steps", [("book/convergence", 2), ("book/edge_of_stability", 9)])
 def test_alpha_controls_draw_what_ndgm_computes(name, steps, site, offline_page):
     """The α explorers of Figures 1 and 4: after moving α, the curves equal ndgm's runs at the shown α."""
-    from ndgm import convergence, stability
+    from ndgm.studies import convergence, stability
 
     page = offline_page
     page.goto(f"{site}/{name}.html", wait_until="load")
@@ -159,9 +159,10 @@ def test_threshold_control_reads_the_committed_runs(site, offline_page):
     weights below τ that the shown run recorded (the committed results in book/results/)."""
     from book_toc import ROOT
 
-    from ndgm import experiments, netresults, paper
+    from ndgm import paper
+    from ndgm.networks import analysis, store
 
-    results = netresults.best("l1_vgg16", str(ROOT / "book" / "results"))
+    results = store.best("l1_vgg16", str(ROOT / "book" / "results"))
     assert results is not None, "book/results/ holds no completed l1_vgg16 run"
     page = offline_page
     page.goto(f"{site}/book/l1_vgg16.html", wait_until="load")
@@ -170,7 +171,7 @@ def test_threshold_control_reads_the_committed_runs(site, offline_page):
         if steps:
             move(page, "tau", steps)
         state = page.evaluate(STATE)["state"]
-        k = grids.nearest(netresults.TAU_GRID, state["config"]["tau"], log=True)
+        k = grids.nearest(analysis.TAU_GRID, state["config"]["tau"], log=True)
         shown = [r for r in results["runs"].values()            # Table 2's runs: the paper's α, λ1 > 0
                  if r["config"]["l1"] > 0 and np.isclose(r["config"]["lr"], paper.SECTION4_NETWORK["lr"])]
         assert len(shown) == 6

@@ -1,8 +1,8 @@
-"""ndgm.figdata: a figure's arrays as a CSV file and the MyST link that downloads it."""
+"""ndgm.figures.figdata: a figure's arrays as a CSV file and the MyST link that downloads it."""
 import numpy as np
 import pytest
 
-from ndgm import figdata
+from ndgm.figures import figdata
 
 
 def test_writes_the_columns_in_order_and_links_the_file(tmp_path):

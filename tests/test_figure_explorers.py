@@ -1,4 +1,4 @@
-"""The book's static explorers (`ndgm.figure_explorers`): the Section 4 grid (equal to single runs, and
+"""The book's static explorers (`ndgm.figures.explorers`): the Section 4 grid (equal to single runs, and
 showing what the page's caption tells the reader to look for), Figures 1 and 4 with an α control, the τ
 explorers, and the setting each one opens at."""
 import base64
@@ -6,7 +6,8 @@ import base64
 import numpy as np
 import pytest
 
-from ndgm import figure_explorers, grids, optim, paper, problems, run
+from ndgm.figures import explorers
+from ndgm import grids, optim, paper, problems, run
 from rounding import amplification, trajectory_tolerance
 from test_explorer import MIDDLE, decoded, intended, opening
 
@@ -24,13 +25,13 @@ INTENDED = {
 
 @pytest.fixture(scope="module")
 def grid():
-    return figure_explorers.lasso_grid()
+    return explorers.lasso_grid()
 
 
 def test_grid_cells_equal_single_runs(grid):
     """Each cell of the grid is its own run, to rounding: on the general LASSO a batched matrix product
     may round differently from a single one, and the run amplifies that (rounding.trajectory_tolerance)."""
-    for i, name in enumerate(figure_explorers.LASSO_OPTIMIZERS):
+    for i, name in enumerate(explorers.LASSO_OPTIMIZERS):
         for j, problem in enumerate(problems.LASSO_PROBLEMS):
             a, b = 7, 4                     # one (λ1, α) cell per optimizer and problem
             loss, beta0 = problems.lasso_problem(problem, grid.lam1[a])
@@ -44,7 +45,7 @@ def test_grid_cells_equal_single_runs(grid):
 
 
 def test_the_caption_claims_hold_on_the_grid(grid):
-    O, toy, lasso = figure_explorers.LASSO_OPTIMIZERS.index, 0, 1
+    O, toy, lasso = explorers.LASSO_OPTIMIZERS.index, 0, 1
     b = grids.nearest(grid.lr, 0.01, log=True)
     gd = grid.finals["l1"][O("gd"), toy, :, b]
     bottom = int(np.argmin(gd))
@@ -62,7 +63,7 @@ def test_the_caption_claims_hold_on_the_grid(grid):
 
 
 def test_payload_round_trips_float32(grid):
-    ex = figure_explorers.lasso_explorer(grid)
+    ex = explorers.lasso_explorer(grid)
     payload = ex.payload()
     enc = payload["arrays"]["final_l1"]
     values = np.frombuffer(base64.b64decode(enc["b64"]), dtype="<f4").reshape(enc["shape"])
@@ -77,14 +78,14 @@ def test_payload_round_trips_float32(grid):
 
 def test_lasso_grid_rejects_a_bad_grid():
     with pytest.raises(ValueError, match=r"lr must lie in \(0, inf\)"):
-        figure_explorers.lasso_grid(lr=[0.0, 0.1])
+        explorers.lasso_grid(lr=[0.0, 0.1])
 
 
 def test_alpha_explorers_show_what_their_captions_say():
     """Figure 1's grid (book/convergence.md): every run leaves the unit ball; from some α up the loss
     rises with both activations, and below it only ReLU's ever rises (at kink crossings); Figure 4's
     grid: the quadratic diverges exactly above 2/η, Huber never."""
-    from ndgm import convergence, stability
+    from ndgm.studies import convergence, stability
 
     grid = np.logspace(-4, -1, 25)
     relu, soft = (convergence.capture_curves(grid, 2000, activation=a) for a in ("relu", "softplus"))
@@ -93,7 +94,7 @@ def test_alpha_explorers_show_what_their_captions_say():
     assert grid[0] < top <= grid[-1]
     assert np.all(~relu.monotone[grid >= top]) and relu.rises_from <= top
     assert np.all(soft.monotone[grid < top])                      # and below it, it never does
-    payload = figure_explorers.capture_explorer(relu, soft).payload()
+    payload = explorers.capture_explorer(relu, soft).payload()
     # the flag readouts say "yes" exactly at the α where that activation's loss never increased
     readouts = {r["array"]: r for r in payload["readouts"]}
     for name, cur in (("relu", relu), ("softplus", soft)):
@@ -103,14 +104,14 @@ def test_alpha_explorers_show_what_their_captions_say():
     curves = stability.edge_curves(np.logspace(-2, 2, 41), 1000)
     np.testing.assert_array_equal(curves.quadratic_diverged, curves.lr > curves.edge)
     assert not np.any(curves.huber_diverged)
-    assert len(figure_explorers.edge_explorer(curves).html()) < 3e6
+    assert len(explorers.edge_explorer(curves).html()) < 3e6
 
 
 def _pruning_grid_shape():
-    """An `ndgm.sparsity.pruning_grid` result on the page's grids (its defaults), filled with zeros."""
+    """An `ndgm.studies.sparsity.pruning_grid` result on the page's grids (its defaults), filled with zeros."""
     import inspect
 
-    from ndgm import sparsity
+    from ndgm.studies import sparsity
 
     d = {k: np.asarray(v.default) for k, v in inspect.signature(sparsity.pruning_grid).parameters.items()}
     shape = (len(sparsity.PRUNING_PROBLEMS), d["lr"].size, d["lam1"].size)
@@ -124,26 +125,27 @@ def test_every_static_explorer_opens_at_its_intended_setting():
     Figure 4's α grids, the τ grid of the network runs)."""
     import inspect
 
-    from ndgm import convergence, netresults, stability
+    from ndgm.studies import convergence, stability
+    from ndgm.networks import analysis
 
-    defaults = inspect.signature(figure_explorers.lasso_grid).parameters
+    defaults = inspect.signature(explorers.lasso_grid).parameters
     lam1, lr = defaults["lam1"].default, defaults["lr"].default
     steps = run.log_marks(defaults["steps"].default, defaults["marks"].default)
-    shape = (len(figure_explorers.LASSO_OPTIMIZERS), len(problems.LASSO_PROBLEMS), len(lam1), len(lr))
-    lasso = figure_explorers.LassoGrid(lam1, lr, steps, {k: np.zeros((*shape, len(steps))) for k in ("l1", "loss")},
+    shape = (len(explorers.LASSO_OPTIMIZERS), len(problems.LASSO_PROBLEMS), len(lam1), len(lr))
+    lasso = explorers.LassoGrid(lam1, lr, steps, {k: np.zeros((*shape, len(steps))) for k in ("l1", "loss")},
                                {k: np.zeros(shape) for k in ("l1", "loss", "zeros")})
     relu, soft = (convergence.capture_curves(np.logspace(-4, -1, 25), 5, activation=a) for a in ("relu", "softplus"))
     curves = stability.edge_curves(np.logspace(-2, 2, 41), 5)
-    grid = netresults.TAU_GRID
+    grid = analysis.TAU_GRID
     from test_netresults import l1_record, page
 
     results = page([l1_record(o, lam, start=grid ** 0.2, end=grid ** 0.1) for o in ("sgd", "adam") for lam in (0.002, 2.0)])
-    explorers = {"lasso": figure_explorers.lasso_explorer(lasso), "capture": figure_explorers.capture_explorer(relu, soft),
-                 "edge": figure_explorers.edge_explorer(curves), "prune": figure_explorers.prune_explorer(results),
-                 "prune, a τ grid without 1e-5": figure_explorers.prune_explorer(results, grid[[10, 20, 28, 34, 40]]),
-                 "pruning": figure_explorers.pruning_explorer(_pruning_grid_shape())}
-    opens = {kind: opening(ex) for kind, ex in explorers.items()}
-    for kind, ex in explorers.items():
+    built = {"lasso": explorers.lasso_explorer(lasso), "capture": explorers.capture_explorer(relu, soft),
+             "edge": explorers.edge_explorer(curves), "prune": explorers.prune_explorer(results),
+             "prune, a τ grid without 1e-5": explorers.prune_explorer(results, grid[[10, 20, 28, 34, 40]]),
+             "pruning": explorers.pruning_explorer(_pruning_grid_shape())}
+    opens = {kind: opening(ex) for kind, ex in built.items()}
+    for kind, ex in built.items():
         want = INTENDED[kind.split(",")[0]]
         assert set(opens[kind]) == set(want), kind
         for c in ex.controls:
@@ -164,7 +166,8 @@ def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
     edge_curves and by the edge explorer (which draws a diverged run's second-half maximum as inf)."""
     from scipy.optimize import brentq
 
-    from ndgm import problems, stability
+    from ndgm import problems
+    from ndgm.studies import stability
 
     million, steps = 1e6, 60
     p = problems.huber(0)
@@ -179,7 +182,7 @@ def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
     # the runs end where the closed form puts them (to far better than the 0.1 % margin)
     np.testing.assert_allclose(ratio, [million / 1.001, million * 1.001], rtol=1e-6)
     np.testing.assert_array_equal(curves.quadratic_diverged, [False, True])
-    tail = figure_explorers.edge_explorer(curves).arrays["quadratic_tail"][1]
+    tail = explorers.edge_explorer(curves).arrays["quadratic_tail"][1]
     assert np.isfinite(tail[0]) and tail[1] == np.inf
     np.testing.assert_array_equal(tail, curves.quadratic_tail_max)          # one helper, one semantics
 
@@ -187,9 +190,9 @@ def test_divergence_is_a_loss_that_ends_above_a_million_times_its_start():
 def prune_runs():
     """Table 2's six runs at the paper's α, with the λ1 = 0 controls and Adam at another α beside them."""
     from test_netresults import l1_record, uniform_cdf
-    from ndgm import netresults
+    from ndgm.networks import analysis
 
-    end = np.linspace(0, 1, netresults.TAU_GRID.size) ** 2
+    end = np.linspace(0, 1, analysis.TAU_GRID.size) ** 2
     runs = {f"{o}-{lam:g}": l1_record(o, lam, start=uniform_cdf(0.02), end=end)
             for o in ("sgd", "rmsprop", "adam") for lam in (0.0, 0.002, 2.0)}
     runs.update({f"adam-{lam:g}-lr": l1_record("adam", lam, start=uniform_cdf(0.02), end=end ** 2, lr=1e-4)
@@ -199,11 +202,11 @@ def prune_runs():
 
 def test_prune_explorer_shows_every_run_against_tau():
     from test_netresults import page
-    from ndgm import netresults
+    from ndgm.networks import analysis
 
-    grid = netresults.TAU_GRID
+    grid = analysis.TAU_GRID
     runs = prune_runs()
-    ex = figure_explorers.prune_explorer(page(runs.values()))
+    ex = explorers.prune_explorer(page(runs.values()))
     (tau,) = ex.controls
     assert tau.name == "tau" and tau.default == pytest.approx(1e-5)
     shown = np.array(tau.values)
@@ -214,7 +217,7 @@ def test_prune_explorer_shows_every_run_against_tau():
         axes, measured = ex.arrays[f"measured_{key}"]
         assert axes == ("tau",)
         np.testing.assert_array_equal(measured, np.asarray(rec["history"]["small_by_tau"])[keep])
-    np.testing.assert_allclose(ex.arrays["predicted_sgd_0.002"][1], netresults.predicted_below(runs["sgd-0.002"], shown))
+    np.testing.assert_allclose(ex.arrays["predicted_sgd_0.002"][1], analysis.predicted_below(runs["sgd-0.002"], shown))
     assert "predicted_adam_2" not in ex.arrays           # no prediction for the adaptive optimizers
     # the SGD panel marks its swing αλ1
     assert [v for v, _ in ex.panels[0].vlines] == [pytest.approx(0.003 * 0.002)]
@@ -224,19 +227,19 @@ def test_prune_explorer_shows_every_run_against_tau():
     assert not any(k.endswith("_0") for k in ex.arrays)
     np.testing.assert_array_equal(ex.arrays["measured_adam_2"][1], np.asarray(runs["adam-2"]["history"]["small_by_tau"])[keep])
     with pytest.raises(ValueError, match="taus"):
-        figure_explorers.prune_explorer(page(runs.values()), taus=[3e-5])
+        explorers.prune_explorer(page(runs.values()), taus=[3e-5])
     with pytest.raises(ValueError, match="results"):
-        figure_explorers.prune_explorer({"runs": [1]})
+        explorers.prune_explorer({"runs": [1]})
 
 
 def test_prune_explorer_at_another_step_size():
     from test_netresults import page
-    from ndgm import netresults
+    from ndgm.networks import analysis
 
     runs = prune_runs()
-    ex = figure_explorers.prune_explorer(netresults.as_runs(page(runs.values())), lr=1e-4)
+    ex = explorers.prune_explorer(analysis.as_runs(page(runs.values())), lr=1e-4)
     assert len(ex.panels) == 1 and len(ex.readouts) == 1 and ex.panels[0].vlines == ()
-    keep = np.array([netresults.grids.nearest(netresults.TAU_GRID, t, log=True) for t in ex.controls[0].values])
+    keep = np.array([analysis.grids.nearest(analysis.TAU_GRID, t, log=True) for t in ex.controls[0].values])
     np.testing.assert_array_equal(ex.arrays["measured_adam_2"][1],
                                   np.asarray(runs["adam-2-lr"]["history"]["small_by_tau"])[keep])
     assert list(ex.arrays) == ["measured_adam_2"] and ex.readouts[0].label == "λ₁ = 2, Adam: measured"

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ndgm import losses
-from ndgm.kinks import autodiff_at_kinks, markdown_table
+from ndgm.studies.kinks import autodiff_at_kinks, markdown_table
 
 
 def test_autodiff_answers_depend_on_how_the_function_is_written():

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from ndgm import lasso, losses, optim, paper, problems, run
+from ndgm.studies import lasso
+from ndgm import losses, optim, paper, problems, run
 
 LAM1, LR = [0.1, 1.0, 10.0, 100.0], [0.01, 0.1]
 

@@ -8,14 +8,15 @@ LIB = Path(__file__).resolve().parent.parent / "lib" / "ndgm"
 
 LAYERS = {
     "core": (0, {"__init__", "validation", "paper", "grids", "losses", "optim", "problems", "run", "swing", "stats",
-                 "machine"}),
-    "studies": (1, {"kinks", "convergence", "lasso", "variants", "stability", "sparsity"}),
-    "networks": (1, {"nets", "data", "proximal", "train", "experiments", "netcheck", "netresults", "netruns"}),
-    "figures": (2, {"plots", "explorer", "figure_explorers", "widgets", "figdata"}),
+                 "machine", "labels"}),
+    "studies": (1, {"studies"}),
+    "networks": (1, {"networks"}),
+    "figures": (2, {"figures"}),
     "claims": (2, {"claims"}),
-    "tools": (3, {"reproduce", "benchmark", "benchmark_redraw", "benchmark_train"}),
+    "tools": (3, {"tools"}),
 }
-"""Layer of each top-level module or package, with its rank: a module imports from lower ranks or its own layer."""
+"""Layer of each core module and of each subpackage, with its rank: a module imports from lower ranks or its
+own layer. The core is flat; every other layer is a subpackage of the same name."""
 DEFERRABLE = ("torch", "torchvision", "matplotlib", "ipywidgets")
 
 
@@ -29,7 +30,7 @@ def layer_of(module: str) -> str | None:
 
 
 def resolve(lib: Path, package: str, name: str) -> str:
-    """`from <package> import <name>`: the module <package>.<name> if there is one, else the package itself."""
+    """`from <package> import <name>`: the module <package>.<name> if there is one, else <package> itself."""
     candidate = ".".join(p for p in (package, name) if p)
     rel = Path(*candidate.split("."))
     if (lib / rel).with_suffix(".py").exists() or (lib / rel / "__init__.py").exists():
@@ -50,12 +51,11 @@ def imports(lib: Path, path: Path):
             if isinstance(child, ast.ImportFrom) and child.level:
                 parts = package.split(".") if package else []
                 base = ".".join(parts[:len(parts) - (child.level - 1)])
-                if child.module:
-                    found.append((resolve(lib, base, child.module), child.lineno, inside))
-                else:
-                    found.extend((resolve(lib, base, a.name), child.lineno, inside) for a in child.names)
+                source = ".".join(p for p in (base, child.module) if p)
+                found.extend((resolve(lib, source, a.name), child.lineno, inside) for a in child.names)
             elif isinstance(child, ast.ImportFrom) and child.module.split(".")[0] == "ndgm":
-                found.append((child.module.removeprefix("ndgm").lstrip(".") or "__init__", child.lineno, inside))
+                source = child.module.removeprefix("ndgm").lstrip(".")
+                found.extend((resolve(lib, source, a.name), child.lineno, inside) for a in child.names)
             elif isinstance(child, (ast.Import, ast.ImportFrom)) and inside:
                 names = [a.name for a in child.names] if isinstance(child, ast.Import) else [child.module]
                 deferred.extend((n, child.lineno) for n in names)
@@ -134,11 +134,15 @@ def test_the_checks_fail_on_a_package_that_breaks_them(tmp_path):
     lib = tmp_path / "ndgm"
     lib.mkdir()
     (lib / "__init__.py").write_text("")
-    (lib / "grids.py").write_text("from . import plots\n")                       # core importing a figure module
-    (lib / "plots.py").write_text("from .grids import nearest\n\ndef f():\n    from . import run\n    import scipy\n")
+    (lib / "grids.py").write_text("from .figures import plots\n")               # core importing a figure module
+    (lib / "figures").mkdir()
+    (lib / "figures" / "__init__.py").write_text("")
+    (lib / "figures" / "plots.py").write_text("from ..grids import nearest\n\ndef f():\n    from .. import run\n"
+                                              "    import scipy\n")
     (lib / "run.py").write_text("import numpy\n")
     (lib / "mystery.py").write_text("")
-    assert "ndgm.grids:1 imports ndgm.plots, a layer above or beside its own" in layer_problems(lib)
+    assert "ndgm.grids:1 imports ndgm.figures.plots, a layer above or beside its own" in layer_problems(lib)
     assert "ndgm.mystery belongs to no layer" in layer_problems(lib)
-    assert deferral_problems(lib) == ["ndgm.plots:4 imports ndgm.run inside a function", "ndgm.plots:5 defers scipy"]
-    assert circle(lib) == ["grids", "plots", "grids"]
+    assert deferral_problems(lib) == ["ndgm.figures.plots:4 imports ndgm.run inside a function",
+                                      "ndgm.figures.plots:5 defers scipy"]
+    assert circle(lib) == ["figures.plots", "grids", "figures.plots"]

@@ -1,10 +1,10 @@
-"""ndgm.netruns: typed readers of run files and of a page's merged results, on made-up records."""
+"""ndgm.networks.run_records: typed readers of run files and of a page's merged results, on made-up records."""
 import doctest
 
 import pytest
 
-from ndgm import netruns
-from ndgm.netruns import PageRuns, RunRecord
+from ndgm.networks import run_records
+from ndgm.networks.run_records import PageRuns, RunRecord
 
 
 def run_dict(name="r", *, model=None, seed=0, optimizer="adam", lr=1e-3, l1=0.0, loss=(1.0, 0.5, 0.3),
@@ -58,7 +58,7 @@ def test_learned_needs_the_accuracy_and_a_finite_loss():
     assert RunRecord.from_dict(run_dict(acc=(0.1, 0.5))).learned() is True          # >= LEARNED_ACC
     assert RunRecord.from_dict(run_dict(acc=(0.1, 0.49))).learned() is False
     assert RunRecord.from_dict(run_dict(acc=(0.1, 0.49))).learned(threshold=0.4) is True
-    assert netruns.LEARNED_ACC == 0.5
+    assert run_records.LEARNED_ACC == 0.5
     blown = RunRecord.from_dict(run_dict(loss=(1.0, 0.5), acc=(0.9, 0.9), diverged_at=2))
     assert blown.diverged and not blown.learned()
 
@@ -99,5 +99,5 @@ def test_anything_but_merged_results_is_refused(bad):
 
 
 def test_the_module_example_runs():
-    result = doctest.testmod(netruns)
+    result = doctest.testmod(run_records)
     assert result.attempted > 0 and result.failed == 0

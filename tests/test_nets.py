@@ -1,4 +1,4 @@
-"""ndgm.nets: the CIFAR VGGs of Section 3 and the VGG16 of Section 4, and the ImageNet conv weights."""
+"""ndgm.networks.nets: the CIFAR VGGs of Section 3 and the VGG16 of Section 4, and the ImageNet conv weights."""
 import hashlib
 import io
 import itertools
@@ -12,7 +12,7 @@ import torch
 import torchvision
 from torch import nn
 
-from ndgm import nets
+from ndgm.networks import nets
 
 # The layer lists as the issue and pytorch-cifar print them, typed here independently of the module.
 VGG11 = [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]

@@ -5,8 +5,8 @@ lib/ installed without extras, pinned to requirements.txt's versions so that pip
 main install fetched. Each module that pkgutil finds in the installed package is then imported: a
 core module must import; a module that needs an optional dependency must raise ImportError naming
 `pip install 'ndgm[<extra>]'`, where <extra> is declared in lib/pyproject.toml and lists the
-distribution whose module was missing. Imports inside functions (scikit-learn in ndgm.lasso, torch
-in ndgm.kinks) are checked too: each must be installed by `./lib` alone or by a declared extra.
+distribution whose module was missing. Imports inside functions (scikit-learn in ndgm.studies.lasso, torch
+in ndgm.studies.kinks) are checked too: each must be installed by `./lib` alone or by a declared extra.
 """
 import ast
 import json
@@ -36,15 +36,18 @@ def missing_module(err):
     return None if err is None else err.name.split(".")[0]
 
 modules = {}
-for info in pkgutil.iter_modules(ndgm.__path__):
+for info in pkgutil.walk_packages(ndgm.__path__, "ndgm."):
     try:
-        importlib.import_module("ndgm." + info.name)
+        importlib.import_module(info.name)
         modules[info.name] = None
     except ImportError as err:
         modules[info.name] = {"message": str(err), "missing": missing_module(err)}
 available = {name: importlib.util.find_spec(name) is not None for name in json.loads(sys.argv[1])}
 print(json.dumps({"file": ndgm.__file__, "modules": modules, "available": available}))
 """
+NUMPY_NETWORK_MODULES = {"ndgm.networks.store", "ndgm.networks.run_records", "ndgm.networks.analysis",
+                         "ndgm.networks.sparsity_check"}
+"""The modules of ndgm.networks that read results and weights with numpy alone (no PyTorch)."""
 EXTRA = re.compile(r"pip install 'ndgm\[([\w-]+)\]'")
 
 
@@ -103,8 +106,12 @@ def test_lib_alone_imports_or_names_the_missing_extra(tmp_path):
     report = json.loads(probe.stdout)
 
     assert report["file"].startswith(str(venv))                  # the installed copy, not lib/
-    assert set(report["modules"]) == ({p.stem for p in (source / "ndgm").glob("*.py")} - {"__init__"}) | \
-        {p.parent.name for p in (source / "ndgm").glob("*/__init__.py")}
+    assert set(report["modules"]) == {".".join(("ndgm",) + p.relative_to(source / "ndgm").with_suffix("").parts)
+                                      .removesuffix(".__init__") for p in (source / "ndgm").rglob("*.py")} - {"ndgm"}
+    core = {f"ndgm.{p.stem}" for p in (source / "ndgm").glob("*.py")} - {"ndgm.__init__"}
+    without_torch = [m for m in report["modules"] if m in core or m.startswith("ndgm.studies")
+                     or m in NUMPY_NETWORK_MODULES]
+    assert [m for m in without_torch if report["modules"][m] is not None] == []   # torch is not installed here
     optional = set().union(*(distributions(extras, extra) for extra in extras))
     for name, modules in imports.items():
         for module in sorted(modules):
@@ -114,10 +121,10 @@ def test_lib_alone_imports_or_names_the_missing_extra(tmp_path):
         if failure is None:
             continue
         extra = EXTRA.search(failure["message"])
-        assert extra, f"ndgm.{name} needs {failure['missing']!r}, which neither the core dependencies " \
+        assert extra, f"{name} needs {failure['missing']!r}, which neither the core dependencies " \
                       f"nor its ImportError ({failure['message']!r}) names as an extra"
-        assert extra[1] in extras, f"ndgm.{name} names extra {extra[1]!r}, not in lib/pyproject.toml"
+        assert extra[1] in extras, f"{name} names extra {extra[1]!r}, not in lib/pyproject.toml"
         assert provided_by(failure["missing"]) & distributions(extras, extra[1]), \
-            f"ndgm.{name} misses {failure['missing']!r}, which extra {extra[1]!r} does not install"
-    widgets = report["modules"]["widgets"]          # ipywidgets is not installed: it must say so
+            f"{name} misses {failure['missing']!r}, which extra {extra[1]!r} does not install"
+    widgets = report["modules"]["ndgm.figures.widgets"]          # ipywidgets is not installed: it must say so
     assert widgets is not None and EXTRA.search(widgets["message"])[1] == "widgets"

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 import synthetic_runs
-from ndgm import convergence, lasso, losses, netresults, optim, plots, problems, run, sparsity, stability, variants
+from ndgm.studies import convergence, lasso, sparsity, stability, variants
+from ndgm import losses, optim, problems, run
+from ndgm.networks import analysis
+from ndgm.figures import convex_plots, live, network_plots, style
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
@@ -45,7 +48,7 @@ def diverge(obj, fill, name=""):
 
 @pytest.fixture(scope="module")
 def figures():
-    """Each public figure function of ndgm.plots, with small real results: name -> draw(results -> fig)."""
+    """Each public figure function of ndgm.figures.plots, with small real results: name -> draw(results -> fig)."""
     T = 40
     regimes = {"constant": optim.constant(T), "diminishing": optim.diminishing(T, power=0.5),
                "reducing": optim.reducing(T, every=10, factor=0.1)}
@@ -58,48 +61,48 @@ def figures():
     relu_scan, soft_scan = (convergence.capture_scan([0.01, 0.05], range(2), 100, activation=a)
                             for a in ("relu", "softplus"))
     edge = stability.edge_curves([0.1, 10.0], 100)
-    fig2 = netresults.figure2(synthetic_runs.figure2())
+    fig2 = analysis.figure2(synthetic_runs.figure2())
     return {
-        "step_size_regimes": (runs, lambda r: plots.step_size_regimes(r, regimes, 0.1)),
-        "lasso_2d": (lasso.two_d_example(lam1=[1.0, 100.0], switch=20), plots.lasso_2d),
+        "step_size_regimes": (runs, lambda r: convex_plots.step_size_regimes(r, regimes, 0.1)),
+        "lasso_2d": (lasso.two_d_example(lam1=[1.0, 100.0], switch=20), convex_plots.lasso_2d),
         "paradox_curve": (lasso.toy_cycles(10, lam1=np.logspace(-2, 2, 4), lr=[0.01, 0.1], seeds=range(2)),
-                          plots.paradox_curve),
+                          convex_plots.paradox_curve),
         "general_lasso_curve": (lasso.general_lasso_curve(lam1=[1.0, 10.0], lr=[0.01], steps=20),
-                                plots.general_lasso_curve),
-        "b2_search": (lasso.b2_search(lr=(0.01, 0.02), seeds=range(2), steps=100, every=50), plots.b2_search),
-        "zero_landing": ([variants.zero_landing(n, steps=10) for n in ("gd", "adam")], plots.zero_landing),
+                                convex_plots.general_lasso_curve),
+        "b2_search": (lasso.b2_search(lr=(0.01, 0.02), seeds=range(2), steps=100, every=50), convex_plots.b2_search),
+        "zero_landing": ([variants.zero_landing(n, steps=10) for n in ("gd", "adam")], convex_plots.zero_landing),
         "exact_zeros": (variants.exact_zeros(("gd", "adam"), lam1=(0.01, 1.0), seeds=range(2), steps=50, every=10),
-                        plots.exact_zeros),
-        "figure5": (curves, lambda c: plots.figure5(c, lam1=(0.001, 100.0), end=200)),
-        "figure5_order": (order, lambda o: plots.figure5_order(o, [100, 200], curves.lam1)),
-        "capture": ((relu, soft), lambda rs: plots.capture(*rs, 0.01)),
-        "capture_window": ((relu_scan, soft_scan), lambda rs: plots.capture_window(*rs, 0.01)),
-        "rates": (convergence.rates(np.logspace(-1, -2, 3), np.logspace(-1, -1.5, 3), scales=4), plots.rates),
-        "kink_quotient": (convergence.difference_quotients(np.logspace(0, -8, 9)), plots.kink_quotient),
-        "epigraph": (convergence.kink_geometry(), plots.epigraph),
-        "edge_of_stability": (edge, lambda c: plots.edge_of_stability(c, shown=(0.1, 10.0))),
-        "stability_sweep": (edge, plots.stability_sweep),
+                        convex_plots.exact_zeros),
+        "figure5": (curves, lambda c: convex_plots.figure5(c, lam1=(0.001, 100.0), end=200)),
+        "figure5_order": (order, lambda o: convex_plots.figure5_order(o, [100, 200], curves.lam1)),
+        "capture": ((relu, soft), lambda rs: convex_plots.capture(*rs, 0.01)),
+        "capture_window": ((relu_scan, soft_scan), lambda rs: convex_plots.capture_window(*rs, 0.01)),
+        "rates": (convergence.rates(np.logspace(-1, -2, 3), np.logspace(-1, -1.5, 3), scales=4), convex_plots.rates),
+        "kink_quotient": (convergence.difference_quotients(np.logspace(0, -8, 9)), convex_plots.kink_quotient),
+        "epigraph": (convergence.kink_geometry(), convex_plots.epigraph),
+        "edge_of_stability": (edge, lambda c: convex_plots.edge_of_stability(c, shown=(0.1, 10.0))),
+        "stability_sweep": (edge, convex_plots.stability_sweep),
         "toy_lasso_stability": (stability.toy_lasso_curves([0.1, 1.0], seeds=range(2), steps=50),
-                                plots.toy_lasso_stability),
-        "relu_vs_gelu": (fig2, plots.relu_vs_gelu),
-        "paired_gaps": (list(fig2.gaps.values()), lambda c: plots.paired_gaps(c, "area")),
-        "softplus_family": (fig2, plots.softplus_family),
-        "l1_norms": (synthetic_runs.l1_vgg16(), plots.l1_norms),
-        "sparsity_at_accuracy": (netresults.sparsity_at_accuracy(synthetic_runs.what_works()), plots.sparsity_at_accuracy),
-        "network_sweeps": ({o: netresults.L1Sweep(o, np.array([0.002, 0.02, 2.0]), np.array([0.0, 0.1, 0.9]),
+                                convex_plots.toy_lasso_stability),
+        "relu_vs_gelu": (fig2, network_plots.relu_vs_gelu),
+        "paired_gaps": (list(fig2.gaps.values()), lambda c: network_plots.paired_gaps(c, "area")),
+        "softplus_family": (fig2, network_plots.softplus_family),
+        "l1_norms": (synthetic_runs.l1_vgg16(), network_plots.l1_norms),
+        "sparsity_at_accuracy": (analysis.sparsity_at_accuracy(synthetic_runs.what_works()), network_plots.sparsity_at_accuracy),
+        "network_sweeps": ({o: analysis.L1Sweep(o, np.array([0.002, 0.02, 2.0]), np.array([0.0, 0.1, 0.9]),
                                                    np.array([0.01, 0.2, 0.95]), np.array([900.0, 500.0, 0.0]),
                                                    np.array([0.8, 0.7, 0.1])) for o in ("sgd", "prox-sgd")},
-                           plots.network_sweeps),
+                           network_plots.network_sweeps),
         "method_comparison": (sparsity.compare_methods(lam1=[0.1, 5.0], p=30, steps=20, cd_epochs=5),
-                              plots.method_comparison),
+                              network_plots.method_comparison),
         "pruning_threshold": (sparsity.pruning_grid(tau=[1e-3, 1e-1], lr=[0.01], lam1=[1.0, 10.0], steps=20),
-                              plots.pruning_threshold),
+                              network_plots.pruning_threshold),
     }
 
 
 def public_figure_functions():
-    return {name for name, f in inspect.getmembers(plots, inspect.isfunction)
-            if not name.startswith("_") and f.__module__ == plots.__name__ and not name.endswith("_live")}
+    return {name for module in (convex_plots, network_plots) for name, f in inspect.getmembers(module, inspect.isfunction)
+            if not name.startswith("_") and f.__module__ == module.__name__}
 
 
 def test_every_public_figure_function_is_checked_here(figures):
@@ -120,14 +123,14 @@ def test_figures_draw_diverged_results(figures, name, fill):
 
 
 def test_shown_leaves_out_what_no_axis_can_draw():
-    np.testing.assert_array_equal(plots._shown([1.0, -2.0, np.inf, np.nan, 1e101, -1e101, 1e100]),
+    np.testing.assert_array_equal(style.shown([1.0, -2.0, np.inf, np.nan, 1e101, -1e101, 1e100]),
                                   [1.0, -2.0, np.nan, np.nan, np.nan, np.nan, 1e100])
 
 
 # ----- PanelRow, the live figures' drawing -----
 
 def row(**panel):
-    r = plots.PanelRow([dict(title="t", xlabel="x", ylabel="y", **panel)])
+    r = live.PanelRow([dict(title="t", xlabel="x", ylabel="y", **panel)])
     r.add(0, "a")
     return r
 
@@ -151,7 +154,7 @@ def test_panel_row_never_raises_and_says_when_nothing_can_be_drawn(y, yscale):
     assert r.png().startswith(b"\x89PNG")
     lo, hi = r.axes[0].get_ylim()
     assert np.isfinite([lo, hi]).all() and lo < hi
-    drawable = plots._drawable(plots._shown(y), yscale)
+    drawable = live._drawable(style.shown(y), yscale)
     assert (r.notes[0].get_text() == "every value diverged or is not positive") == (not drawable.any())
 
 
@@ -186,7 +189,7 @@ def test_panel_row_reuses_its_background_when_the_limits_stay():
 
 def test_capture_window_draws_softplus_in_its_own_colours_on_top():
     relu, soft = (convergence.capture_scan([0.01, 0.05], range(2), 50, activation=a) for a in ("relu", "softplus"))
-    fig = plots.capture_window(relu, soft, 0.01)
+    fig = convex_plots.capture_window(relu, soft, 0.01)
     lines = [line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")]
     by = {name: [line for line in lines if line.get_label().startswith(name)] for name in ("ReLU", "softplus")}
     colours = {name: {line.get_color() for line in group} for name, group in by.items()}

@@ -1,11 +1,13 @@
-"""ndgm.proximal: the PyTorch proximal optimizers against ISTA (ndgm.optim), scikit-learn and their formulas."""
+"""ndgm.networks.proximal: the PyTorch proximal optimizers against ISTA (ndgm.optim), scikit-learn and their formulas."""
 import copy
 
 import numpy as np
 import pytest
 import torch
 
-from ndgm import lasso, losses, optim, problems, proximal, run
+from ndgm.studies import lasso
+from ndgm import losses, optim, problems, run
+from ndgm.networks import proximal
 from rounding import EPS, STEP_ULPS, dyadic
 
 

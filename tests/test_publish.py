@@ -181,14 +181,14 @@ def test_workflows_do_what_the_readme_says():
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == "~/.cache/pip" and "requirements.txt" in cache["with"]["key"]
 
-    from ndgm import netresults
+    from ndgm.networks import store
     repro = workflow("reproduce.yml")
     scale = repro[True]["workflow_dispatch"]["inputs"]["scale"]
-    assert set(scale["options"]) == set(netresults.SCALES)
+    assert set(scale["options"]) == set(store.SCALES)
     job = repro["jobs"]["reproduce"]
     assert {"self-hosted", "gpu"} <= set(job["runs-on"])
     runs = "\n".join(s.get("run", "") for s in job["steps"])
-    assert 'python -m ndgm.reproduce --scale "$SCALE" --device cuda' in runs
+    assert 'python -m ndgm.tools.reproduce --scale "$SCALE" --device cuda' in runs
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].split() == ["book/results/", "!book/results/checkpoints/"]
 

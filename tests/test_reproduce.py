@@ -1,4 +1,4 @@
-"""python -m ndgm.reproduce: both heavy pages through papermill at `smoke`, killed and resumed."""
+"""python -m ndgm.tools.reproduce: both heavy pages through papermill at `smoke`, killed and resumed."""
 import json
 import os
 import signal
@@ -10,18 +10,20 @@ import nbformat
 import pytest
 
 from book_toc import ROOT
-from ndgm import claims, experiments, netresults, reproduce
+from ndgm import claims
+from ndgm.networks import experiments, store
+from ndgm.tools import reproduce
 
 pytestmark = pytest.mark.xdist_group("reproduce")
 
 
 def run_cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "ndgm.reproduce", *args], capture_output=True, text=True, cwd=ROOT, **kw)
+    return subprocess.run([sys.executable, "-m", "ndgm.tools.reproduce", *args], capture_output=True, text=True, cwd=ROOT, **kw)
 
 
 def test_list_and_bad_arguments():
     out = run_cli("--scale", "smoke", "--list", check=True).stdout.split()
-    assert out == [f"{p}/{r.name}" for p in netresults.PAGES for r in experiments.runs(p, "smoke")]
+    assert out == [f"{p}/{r.name}" for p in store.PAGES for r in experiments.runs(p, "smoke")]
     bad = run_cli("--scale", "smoke", "--only", "l1_vgg16/sgd-l1=7")
     assert bad.returncode == 2 and "name must be one of" in bad.stderr
     assert run_cli("--scale", "gigantic").returncode == 2
@@ -39,7 +41,7 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
     the rest are trained, and each page's executed notebook and merged results are written."""
     results = tmp_path / "results"
     runs_dir = results / "runs" / "relu_vs_gelu" / "smoke"
-    proc = subprocess.Popen([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--results", str(results)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "ndgm.tools.reproduce", "--scale", "smoke", "--results", str(results)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline and len(list(runs_dir.glob("*.json"))) < 2:
@@ -53,7 +55,7 @@ def test_pages_run_through_papermill_killed_and_resumed(tmp_path):
     assert "relu_vs_gelu at scale smoke" in done.stdout
     for name, mtime in kept.items():
         assert (runs_dir / name).stat().st_mtime_ns == mtime, f"{name} was trained again"
-    for page in netresults.PAGES:
+    for page in store.PAGES:
         merged = json.loads((results / f"{page}-smoke.json").read_text())
         assert set(merged["runs"]) == {r.name for r in experiments.runs(page, "smoke")}
         assert merged["rules"] == claims.rules(page)          # the page merged its runs with its claims' rules
@@ -84,6 +86,6 @@ def test_committed_executed_notebooks_record_no_path_of_the_machine_they_ran_on(
 
 
 def test_a_missing_book_folder_is_named(tmp_path):
-    bad = subprocess.run([sys.executable, "-m", "ndgm.reproduce", "--scale", "smoke", "--page", "l1_vgg16",
+    bad = subprocess.run([sys.executable, "-m", "ndgm.tools.reproduce", "--scale", "smoke", "--page", "l1_vgg16",
                           "--results", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "--book: no page l1_vgg16.md" in bad.stderr

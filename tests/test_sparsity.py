@@ -1,9 +1,12 @@
-"""ndgm.sparsity (the LASSO methods, the pruning threshold) and ndgm.netcheck (the per-layer check)."""
+"""ndgm.studies.sparsity (the LASSO methods, the pruning threshold) and ndgm.networks.sparsity_check (the per-layer check)."""
 import numpy as np
 import pytest
 import torch
 
-from ndgm import figure_explorers, lasso, losses, netcheck, optim, problems, run, sparsity
+from ndgm.figures import explorers
+from ndgm.studies import lasso, sparsity
+from ndgm import losses, optim, problems, run
+from ndgm.networks import sparsity_check
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +70,13 @@ def test_predicted_fraction_counts_only_the_coordinates_caught():
 
 
 def test_predicted_fraction_is_the_swing_prediction_of_the_networks():
-    from ndgm import netresults
+    from ndgm.networks import analysis
 
     beta0 = np.random.default_rng(0).uniform(-0.02, 0.02, 5000)
-    below = np.mean(np.abs(beta0)[:, None] < netresults.TAU_GRID[None, :], axis=0)
+    below = np.mean(np.abs(beta0)[:, None] < analysis.TAU_GRID[None, :], axis=0)
     taus = [1e-5, 1e-4, 1e-3]
     got = sparsity.predicted_fraction(beta0, 0.003, 0.1, 200, taus)
-    np.testing.assert_array_equal(got, netresults.swing_prediction(below, 200 * (0.003 * 0.1), 0.003 * 0.1, taus))
+    np.testing.assert_array_equal(got, analysis.swing_prediction(below, 200 * (0.003 * 0.1), 0.003 * 0.1, taus))
     # T·s = 0.06 reaches every |β0| <= 0.02: all caught, a fraction τ/s of them below τ
     np.testing.assert_allclose(got, [1e-5 / 3e-4, 1e-4 / 3e-4, 1.0])
 
@@ -86,24 +89,24 @@ def test_bad_inputs_name_the_parameter():
     with pytest.raises(ValueError, match="tau"):
         sparsity.pruning_grid(tau=[2.0])
     with pytest.raises(ValueError, match="model"):
-        netcheck.check_network("not a model")
+        sparsity_check.check_network("not a model")
     with pytest.raises(ValueError, match="lr and l1"):
-        netcheck.check_network(torch.nn.Linear(2, 2), lr=0.1)
+        sparsity_check.check_network(torch.nn.Linear(2, 2), lr=0.1)
     with pytest.raises(ValueError, match="taus"):
-        netcheck.check_network(torch.nn.Linear(2, 2), taus=[0.0])
+        sparsity_check.check_network(torch.nn.Linear(2, 2), taus=[0.0])
     with pytest.raises(ValueError, match="accuracy and chance"):
-        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=0.5)
+        sparsity_check.check_network(torch.nn.Linear(2, 2), accuracy=0.5)
     with pytest.raises(ValueError, match="accuracy and chance"):
-        netcheck.check_network(torch.nn.Linear(2, 2), chance=0.1)
+        sparsity_check.check_network(torch.nn.Linear(2, 2), chance=0.1)
     with pytest.raises(ValueError, match="accuracy"):
-        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=1.5, chance=0.1)
+        sparsity_check.check_network(torch.nn.Linear(2, 2), accuracy=1.5, chance=0.1)
     with pytest.raises(ValueError, match="chance"):
-        netcheck.check_network(torch.nn.Linear(2, 2), accuracy=0.5, chance=0.0)
+        sparsity_check.check_network(torch.nn.Linear(2, 2), accuracy=0.5, chance=0.0)
 
 
 def test_pruning_explorer_payload_matches_the_grid():
     g = sparsity.pruning_grid(tau=[1e-4, 1e-3, 1e-2], lr=[0.003, 0.01], lam1=[0.1, 1.0, 10.0], steps=50)
-    ex = figure_explorers.pruning_explorer(g)
+    ex = explorers.pruning_explorer(g)
     assert {c.name for c in ex.controls} == {"tau", "lr", "lam1", "problem"}
     np.testing.assert_array_equal(ex.arrays["measured"][1], g.measured)
     assert "ndgm-explorer-spec" in ex.html()
@@ -114,7 +117,7 @@ def test_check_network_counts_zeros_the_band_and_thresholds():
     with torch.no_grad():
         lin.weight.copy_(torch.tensor([[0.0, 0.0, 1e-6, 5e-4], [0.2, -3e-5, 0.0, 1.0]]))
         lin.bias.copy_(torch.tensor([0.5, -0.5]))
-    r = netcheck.check_network(lin, lr=0.01, l1=0.01, taus=[1e-5, 1e-3])        # swing 1e-4
+    r = sparsity_check.check_network(lin, lr=0.01, l1=0.01, taus=[1e-5, 1e-3])        # swing 1e-4
     w = r.layers[0]
     assert (w.name, w.size, w.zeros) == ("weight", 8, 3 / 8)
     np.testing.assert_allclose(w.below, [4 / 8, 6 / 8])
@@ -124,13 +127,13 @@ def test_check_network_counts_zeros_the_band_and_thresholds():
 
 
 def test_dead_is_almost_every_weight_zero_or_an_accuracy_below_twice_chance():
-    assert netcheck.DEAD_ZEROS == 0.99
-    assert netcheck.dead(0.99) and netcheck.dead(1.0) and not netcheck.dead(0.989)
-    assert netcheck.dead(0.0, accuracy=0.19, chance=0.1) and not netcheck.dead(0.0, accuracy=0.2, chance=0.1)
-    assert not netcheck.dead(0.0, accuracy=0.0) and not netcheck.dead(0.0, chance=0.1)     # both or neither
-    assert netcheck.kind(0.995, 0.0, 1e-3) == "dead" and netcheck.kind(0.5, 0.0, 1e-3) == "sparse"
-    assert netcheck.kind(0.5, 0.0, 1e-3, accuracy=0.15, chance=0.1) == "dead"
-    assert netcheck.kind(0.0, 0.5, 1e-3) == "oscillation" and netcheck.kind(0.0, 0.0, 1e-3) == "not sparse"
+    assert sparsity_check.DEAD_ZEROS == 0.99
+    assert sparsity_check.dead(0.99) and sparsity_check.dead(1.0) and not sparsity_check.dead(0.989)
+    assert sparsity_check.dead(0.0, accuracy=0.19, chance=0.1) and not sparsity_check.dead(0.0, accuracy=0.2, chance=0.1)
+    assert not sparsity_check.dead(0.0, accuracy=0.0) and not sparsity_check.dead(0.0, chance=0.1)     # both or neither
+    assert sparsity_check.kind(0.995, 0.0, 1e-3) == "dead" and sparsity_check.kind(0.5, 0.0, 1e-3) == "sparse"
+    assert sparsity_check.kind(0.5, 0.0, 1e-3, accuracy=0.15, chance=0.1) == "dead"
+    assert sparsity_check.kind(0.0, 0.5, 1e-3) == "oscillation" and sparsity_check.kind(0.0, 0.0, 1e-3) == "not sparse"
 
 
 def test_check_network_calls_a_wiped_out_or_useless_network_dead():
@@ -139,21 +142,21 @@ def test_check_network_calls_a_wiped_out_or_useless_network_dead():
         lin.weight.zero_()
         lin.bias.zero_()
         lin.bias[0] = 0.3                                   # 109 of 110 weights are 0: 99.1 %
-    wiped = netcheck.check_network(lin, lr=0.01, l1=0.1)
+    wiped = sparsity_check.check_network(lin, lr=0.01, l1=0.1)
     assert wiped.overall.zeros == pytest.approx(109 / 110) and wiped.kind == "dead"
     assert "99.09 % of the weights are exactly 0: the network is dead" in wiped.verdict
     torch.manual_seed(0)
     dense = torch.nn.Linear(10, 10)
     with torch.no_grad():
         dense.weight[:5] = 0.0                              # half the weights: sparse while it works
-    assert netcheck.check_network(dense, lr=0.01, l1=0.1, accuracy=0.9, chance=0.1).kind == "sparse"
-    useless = netcheck.check_network(dense, lr=0.01, l1=0.1, accuracy=0.15, chance=0.1)
+    assert sparsity_check.check_network(dense, lr=0.01, l1=0.1, accuracy=0.9, chance=0.1).kind == "sparse"
+    useless = sparsity_check.check_network(dense, lr=0.01, l1=0.1, accuracy=0.15, chance=0.1)
     assert (useless.kind, useless.accuracy, useless.chance) == ("dead", 0.15, 0.1)
     assert "at accuracy 0.150 (chance 0.100): the network is dead" in useless.verdict
     # the accuracy can be attached afterwards, and survives the stored form
-    later = netcheck.check_network(dense, lr=0.01, l1=0.1).with_accuracy(0.15, 0.1)
+    later = sparsity_check.check_network(dense, lr=0.01, l1=0.1).with_accuracy(0.15, 0.1)
     assert later.verdict == useless.verdict and later.kind == "dead"
-    back = netcheck.NetworkSparsity.from_dict(later.as_dict())
+    back = sparsity_check.NetworkSparsity.from_dict(later.as_dict())
     assert (back.kind, back.accuracy, back.chance, back.verdict) == ("dead", 0.15, 0.1, useless.verdict)
     with pytest.raises(ValueError, match="accuracy"):
         later.with_accuracy(-0.1, 0.1)
@@ -162,7 +165,7 @@ def test_check_network_calls_a_wiped_out_or_useless_network_dead():
 
 
 def test_check_network_verdict_on_an_ndgm_trained_and_a_proximally_trained_model():
-    from ndgm import proximal
+    from ndgm.networks import proximal
 
     torch.manual_seed(0)
     x, y = torch.randn(256, 20), torch.randint(0, 3, (256,))
@@ -178,13 +181,13 @@ def test_check_network_verdict_on_an_ndgm_trained_and_a_proximally_trained_model
                 loss = loss + 0.05 * sum(p.abs().sum() for p in model.parameters())
             loss.backward()
             opt.step()
-        verdicts[name] = netcheck.check_network(model, lr=0.05, l1=0.05)
+        verdicts[name] = sparsity_check.check_network(model, lr=0.05, l1=0.05)
     assert verdicts["sgd"].overall.zeros == 0.0 and "oscillation" in verdicts["sgd"].verdict
     assert verdicts["prox"].overall.zeros > 0.3 and "exactly 0" in verdicts["prox"].verdict
 
 
 def test_proximal_fit_trains_and_rejects_bad_input():
-    from ndgm import proximal
+    from ndgm.networks import proximal
 
     torch.manual_seed(0)
     x, y = torch.randn(64, 5), torch.randint(0, 2, (64,))

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from ndgm import grids, losses, problems, stability
+from ndgm import grids, losses, problems
+from ndgm.studies import stability
 from rounding import EPS
 
 LR = np.logspace(-2, 2, 21)

@@ -1,4 +1,4 @@
-"""ndgm.train: the penalty's gradient is autograd's, the records are what they say, resuming is exact."""
+"""ndgm.networks.train: the penalty's gradient is autograd's, the records are what they say, resuming is exact."""
 import os
 import signal
 import subprocess
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from ndgm import train
+from ndgm.networks import train
 
 
 def tiny_data(n=64, seed=0):
@@ -197,7 +197,7 @@ def test_checkpoint_of_another_configuration_is_refused_and_a_run_can_be_lengthe
 KILLABLE = textwrap.dedent("""
     import sys, torch
     from types import SimpleNamespace
-    from ndgm import train
+    from ndgm.networks import train
     torch.set_num_threads(1)
     g = torch.Generator().manual_seed(0)
     x = torch.randn(2048, 3, 16, 16, generator=g); y = torch.randint(0, 10, (2048,), generator=g)

@@ -1,8 +1,9 @@
-"""Appendix B.3-B.4 as executable statements: Table 1, Propositions B.3-B.5 and Figure 5 (`ndgm.variants`)."""
+"""Appendix B.3-B.4 as executable statements: Table 1, Propositions B.3-B.5 and Figure 5 (`ndgm.studies.variants`)."""
 import numpy as np
 import pytest
 
-from ndgm import losses, optim, problems, run, variants
+from ndgm import losses, optim, problems, run
+from ndgm.studies import variants
 
 
 @pytest.mark.parametrize("name,eta", [("momentum", 0.9), ("momentum-paper", 0.9), ("momentum-paper", 0.5)])

@@ -1,13 +1,16 @@
 """The live-kernel controls recompute with ndgm on every change, at any value of any control, and say
-where a run diverged (redraw times are printed; `python -m ndgm.benchmark_redraw` measures them)."""
+where a run diverged (redraw times are printed; `python -m ndgm.tools.benchmark_redraw` measures them)."""
 import itertools
 
 import matplotlib
 import numpy as np
 import pytest
 
-from ndgm import benchmark_redraw, convergence, losses, optim, problems, run, stability, widgets
-from ndgm.widgets import CaptureFigure, EdgeFigure, LassoExplorer
+from ndgm.tools import benchmark_redraw
+from ndgm.studies import convergence, stability
+from ndgm import losses, optim, problems, run
+from ndgm.figures import widgets
+from ndgm.figures.widgets import CaptureFigure, EdgeFigure, LassoExplorer
 
 matplotlib.use("Agg")
 
@@ -18,7 +21,7 @@ def expected(lam1, lr, name, problem, steps=300):
 
 
 def first_nonfinite(steps, *paths):
-    """Independently of ndgm.widgets: the first step at which a path is not finite, or None."""
+    """Independently of ndgm.figures.widgets: the first step at which a path is not finite, or None."""
     for t, values in zip(steps, zip(*paths)):
         if not np.all(np.isfinite(values)):
             return int(t)

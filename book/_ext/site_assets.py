@@ -174,7 +174,7 @@ def colab_opens_ipynb(app: Sphinx, pagename: str, templatename: str, context: di
 
 def offer_results(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Offer the merged results files of a heavy page (``results/<page>-<scale>.json`` beside it,
-    written by ``ndgm.reproduce`` or by the page itself), from which its figures and tables are drawn,
+    written by ``ndgm.tools.reproduce`` or by the page itself), from which its figures and tables are drawn,
     in the page's download menu, one entry per scale found; they are copied to ``_downloads/results/``.
     """
     if doctree is None:

@@ -1,5 +1,5 @@
 """The machine a measurement ran on: the CPU's name and the load beside it, recorded with every benchmark
-and every training run (`ndgm.benchmark`, `ndgm.benchmark_redraw`, `ndgm.experiments`)."""
+and every training run (`ndgm.tools.benchmark`, `ndgm.tools.benchmark_redraw`, `ndgm.networks.experiments`)."""
 from __future__ import annotations
 
 import os

@@ -93,5 +93,5 @@ APPENDIX_A2 = {            # Appendix A.2: the functions it admits and what A.3 
     "vertical supporting hyperplane at a finite minimum (A.3, A.6)": "never",
 }
 
-# --- Section 3's Figure 2 and Appendix A.1: ndgm.experiments, book/relu_vs_gelu.md ---
+# --- Section 3's Figure 2 and Appendix A.1: ndgm.networks.experiments, book/relu_vs_gelu.md ---
 FIGURE2_DEPTHS = (11, 19)        # Figure 2 and Appendix A.1: VGG networks of depth 11 and 19

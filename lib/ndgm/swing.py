@@ -1,5 +1,5 @@
 """The swing of NDGM's two-cycle (eq. 8) and what it predicts about small weights: shared by the convex
-studies (`ndgm.sparsity`) and the network code (`ndgm.train`, `ndgm.netcheck`, `ndgm.netresults`).
+studies (`ndgm.studies.sparsity`) and the network code (`ndgm.networks.train`, `ndgm.networks.sparsity_check`, `ndgm.networks.analysis`).
 
 A weight that the L1 penalty alone drives reaches 0 and then hops across it by the swing s every step:
 s = αλ1 for SGD. After T steps the weights that started within T·s of 0 are caught, spread evenly over
@@ -16,10 +16,10 @@ from . import validation
 
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "prox-sgd", "prox-adam")
 """The network optimizers: torch.optim.SGD, RMSprop and Adam (the penalty through its subgradient) and
-ndgm.proximal's ProxSGD and ProxAdam (its proximal step)."""
+ndgm.networks.proximal's ProxSGD and ProxAdam (its proximal step)."""
 
 TAU_GRID = np.logspace(-10, 0, 61)
-"""The thresholds at which ndgm.train records the fractions of |w| < τ."""
+"""The thresholds at which ndgm.networks.train records the fractions of |w| < τ."""
 
 
 def swing(optimizer: str, lr: float, l1: float) -> float:

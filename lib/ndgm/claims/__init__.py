@@ -17,12 +17,12 @@ True
 from __future__ import annotations
 
 from .record import PAGES, SECTIONS, VERDICTS, Claim, Number, number
-from .registry import default_results, for_page, get, ids, ledger, ledger_key, register, rules, takes
+from .registry import for_page, get, ids, ledger, ledger_key, register, rules, takes
 from .render import SCHEMA, as_json, glue_claims, glue_key, html, markdown, validate, write_json
 
 # the claim modules, in the order of the paper: importing them registers their claims
-from . import section3, section4, optimizer_variants, networks, section5, remedies  # noqa: E402,F401
+from . import section3, section4, optimizer_variants, networks, section5, remedies
 
-__all__ = ["PAGES", "SECTIONS", "VERDICTS", "Claim", "Number", "number", "default_results", "for_page", "get", "ids",
+__all__ = ["PAGES", "SECTIONS", "VERDICTS", "Claim", "Number", "number", "for_page", "get", "ids",
            "ledger", "ledger_key", "register", "rules", "takes", "SCHEMA", "as_json", "glue_claims", "glue_key",
            "html", "markdown", "validate", "write_json"]

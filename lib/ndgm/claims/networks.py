@@ -1,24 +1,25 @@
 """Claims of the heavy pages: Figure 2 (Section 3), Figure 3 and Table 2 (Section 4), read off the largest
-completed scale of each page's results (`ndgm.netresults.best`). With no results they are "not yet run".
+completed scale of each page's results (`ndgm.networks.store.best`). With no results they are "not yet run".
 
 Every rule here was written before the runs it decides were made, and the page's results file stores the
-rule text it was decided by (`ndgm.experiments.collect`): a claim whose current rule differs from the stored
+rule text it was decided by (`ndgm.networks.experiments.collect`): a claim whose current rule differs from the stored
 one refuses to decide (`check_rule`), so a rule changes only with a rerun. A network claim first checks
-that the networks it compares learned (`ndgm.netruns.LEARNED_ACC`); when they did not, its verdict is
+that the networks it compares learned (`ndgm.networks.run_records.LEARNED_ACC`); when they did not, its verdict is
 "experiment failed", whatever the numbers say.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import netresults, paper
-from ..netruns import LEARNED_ACC
+from ..networks import analysis, store
+from .. import labels, paper
+from ..networks.run_records import LEARNED_ACC
 from .record import Claim, number
 from .registry import register
 
 _DEPTHS = (number("depths", " and ".join(str(d) for d in paper.FIGURE2_DEPTHS)),)
 
-NOT_RUN = "no results of this page's runs exist yet: run `python -m ndgm.reproduce --scale cpu` (or paper)"
+NOT_RUN = "no results of this page's runs exist yet: run `python -m ndgm.tools.reproduce --scale cpu` (or paper)"
 
 BN_MARGIN = 0.10
 """fig-2-bn's equivalence margin: 10 % of ReLU's mean final training loss at the same depth."""
@@ -50,7 +51,7 @@ RULES = {
         f"with the smallest β (smoothest), with its {_CI}. Reproduced when the interval lies above 0 (the "
         f"smoother activation trains lower); not reproduced when it lies below 0; otherwise inconclusive.",
     "fig-2-recipe":
-        f"Each recipe (Adam; SGD with momentum from PyTorch's initialisation; the same from He initialisation) "
+        f"Each recipe (Adam and SGD with momentum, each from PyTorch's initialisation and from He initialisation) "
         f"trains ReLU and GELU without batch norm at one depth; a recipe counts when every one of its runs "
         f"learned ({_LEARNED}). Experiment failed when fewer than two recipes count. Statistic: per recipe, the "
         f"paired ReLU − GELU difference of the final training loss with its {_CI}. Reproduced when every counted "
@@ -93,10 +94,10 @@ def check_rule(claim_id: str, rule: str, results: dict) -> None:
     if stored is None:
         raise ValueError(f"claim {claim_id}: the results of page {results.get('page')!r} at scale "
                          f"{results.get('scale')!r} store no rule for it; merge them again with "
-                         "`python -m ndgm.reproduce` so that the rule in force is recorded")
+                         "`python -m ndgm.tools.reproduce` so that the rule in force is recorded")
     if stored != rule:
         raise ValueError(f"claim {claim_id}: its rule differs from the one stored with the results it would "
-                         "decide; a rule changes only with a rerun (`python -m ndgm.reproduce --scale "
+                         "decide; a rule changes only with a rerun (`python -m ndgm.tools.reproduce --scale "
                          f"{results.get('scale')}`), never after the data.\nstored: {stored}\ncurrent: {rule}")
 
 
@@ -119,11 +120,11 @@ def _decide(ok_learned: bool, reproduced: bool, refuted: bool, *, yes="reproduce
 
 def _start(id, page, results_dir, results):
     """The page's results as a PageRuns (None when there are none), after checking the stored rule."""
-    results = results or netresults.best(page, results_dir)
+    results = results or store.best(page, results_dir)
     if results is None:
         return None
     check_rule(id, RULES[id], results)
-    return netresults.as_runs(results)
+    return analysis.as_runs(results)
 
 
 def _heavy(id, where, section, page, statement, paper_numbers=()):
@@ -148,7 +149,7 @@ def fig2_depth(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-2-depth", "relu_vs_gelu", results_dir, results)
     if runs is None:
         return _not_run(base)
-    f2 = netresults.figure2(runs)
+    f2 = analysis.figure2(runs)
     plain = f2.depths(False)
     shallow, deep = f2.gaps[(plain[0], False)], f2.gaps[(plain[-1], False)]
     ours = tuple(_interval(f"ReLU − GELU final loss, depth {d}", f2.gaps[(d, False)].final) for d in plain)
@@ -170,7 +171,7 @@ def fig2_bn(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-2-bn", "relu_vs_gelu", results_dir, results)
     if runs is None:
         return _not_run(base)
-    f2 = netresults.figure2(runs)
+    f2 = analysis.figure2(runs)
     rows = [f2.gaps[(d, True)] for d in f2.depths(True)]
     margins = [BN_MARGIN * c.mean("a") for c in rows]
     ours = tuple(_interval(f"ReLU − GELU final loss, depth {d}", c.final) for d, c in zip(f2.depths(True), rows))
@@ -190,7 +191,7 @@ def fig2_smoothness(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-2-smoothness", "relu_vs_gelu", results_dir, results)
     if runs is None:
         return _not_run(base)
-    smooth = netresults.figure2(runs).smoothness
+    smooth = analysis.figure2(runs).smoothness
     if not smooth:
         return Claim(**base, ours=(), settings={**run_settings(runs), "why": "no softplus runs at this scale"},
                      verdict="not yet run")
@@ -211,7 +212,7 @@ def fig2_recipe(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-2-recipe", "relu_vs_gelu", results_dir, results)
     if runs is None:
         return _not_run(base)
-    recipes = netresults.figure2(runs).recipes
+    recipes = analysis.figure2(runs).recipes
     if len(recipes) < 2:
         return Claim(**base, ours=(), settings={**run_settings(runs), "why": "no recipe runs at this scale"},
                      verdict="not yet run")
@@ -236,7 +237,7 @@ def _paper_runs(runs):
 
 
 def _control_numbers(f3) -> tuple:
-    return tuple(number(f"{netresults.OPTIMIZER_LABELS[o]} λ1 = 0 control's accuracy", a, "{:.3f}")
+    return tuple(number(f"{labels.OPTIMIZER_LABELS[o]} λ1 = 0 control's accuracy", a, "{:.3f}")
                  for o, a in f3.control_acc.items() if a is not None)
 
 
@@ -248,7 +249,7 @@ def fig3_spread(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-3-spread", "l1_vgg16", results_dir, results)
     if runs is None:
         return _not_run(base)
-    f3 = netresults.figure3(runs)
+    f3 = analysis.figure3(runs)
     counted = [o for o, ok in f3.learned.items() if ok]
     ours = tuple(number(f"all three, largest / smallest at λ1 = {lam:g}", f3.spread(lam), "{:.3g}×") for lam in f3.lams)
     if len(counted) >= 2:
@@ -269,13 +270,13 @@ def fig3_larger(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("fig-3-larger", "l1_vgg16", results_dir, results)
     if runs is None:
         return _not_run(base)
-    f3 = netresults.figure3(runs)
+    f3 = analysis.figure3(runs)
     lo, hi = f3.lams[0], f3.lams[-1]
-    ours = tuple(number(f"{netresults.OPTIMIZER_LABELS[o]}: ‖w‖₁ at λ1 = {hi:g} over λ1 = {lo:g}", f3.ratio(o), "{:.3g}")
+    ours = tuple(number(f"{labels.OPTIMIZER_LABELS[o]}: ‖w‖₁ at λ1 = {hi:g} over λ1 = {lo:g}", f3.ratio(o), "{:.3g}")
                  for o in ("sgd", "adam"))
     ours += _control_numbers(f3)
     small, large = (runs.one(optimizer="sgd", lr=f3.lr, l1=lam) for lam in (lo, hi))
-    ours += (number("crossing step", netresults.crossing_step(small, large), "{:,.0f}"),
+    ours += (number("crossing step", analysis.crossing_step(small, large), "{:,.0f}"),
              number("steps run", small.steps, "{:,d}"))
     counted = [o for o in ("sgd", "adam") if f3.learned.get(o)]
     kinds = ["larger" if f3.ratio(o) > RATIO else "smaller" if f3.ratio(o) < 1 / RATIO else "tie" for o in counted]
@@ -291,15 +292,15 @@ def fig3_larger(results_dir: str, results: dict | None = None) -> Claim:
 
 
 def _table2_number(r):
-    return number(f"{netresults.OPTIMIZER_LABELS[r.optimizer]} at λ1 = {r.l1:g}", r.ours, "{:.2f}", " %")
+    return number(f"{labels.OPTIMIZER_LABELS[r.optimizer]} at λ1 = {r.l1:g}", r.ours, "{:.2f}", " %")
 
 
 def _acc_number(r):
-    return number(f"{netresults.OPTIMIZER_LABELS[r.optimizer]} at λ1 = {r.l1:g}: accuracy", r.val_acc, "{:.3f}")
+    return number(f"{labels.OPTIMIZER_LABELS[r.optimizer]} at λ1 = {r.l1:g}: accuracy", r.val_acc, "{:.3f}")
 
 
 def _cells(runs):
-    return {(r.optimizer, r.l1): r for r in netresults.table2(runs)}
+    return {(r.optimizer, r.l1): r for r in analysis.table2(runs)}
 
 
 @register("table-2-sgd", "4", "l1_vgg16", heavy=True, rule=RULES["table-2-sgd"])
@@ -328,7 +329,7 @@ def table2_sgd(results_dir: str, results: dict | None = None) -> Claim:
 def table2_adaptive(results_dir: str, results: dict | None = None) -> Claim:
     """Table 2, RMSProp and Adam: few weights end below τ, whatever λ1."""
     small, large = paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's loop"], paper.LAMBDA1_NETWORK_LARGE
-    printed = tuple(number(f"{netresults.OPTIMIZER_LABELS[o]} at λ1 = {lam:g}", paper.TABLE2[(o, lam)], "{:.2f}", " %")
+    printed = tuple(number(f"{labels.OPTIMIZER_LABELS[o]} at λ1 = {lam:g}", paper.TABLE2[(o, lam)], "{:.2f}", " %")
                     for o in ("rmsprop", "adam") for lam in (small, large))
     base = _l1("table-2-adaptive", "Table 2 (Appendix C)",
                "With RMSProp and Adam only a few percent of the weights end below τ = 1e-5, for either λ1.", printed)
@@ -355,7 +356,7 @@ def table2_collapse(results_dir: str, results: dict | None = None) -> Claim:
     runs = _start("table-2-collapse", "l1_vgg16", results_dir, results)
     if runs is None:
         return _not_run(base)
-    c = netresults.collapse(runs, "sgd", large)
+    c = analysis.collapse(runs, "sgd", large)
     ours = (number("final ‖w‖₁", c.l1_norm, "{:,.0f}"), number("P·αλ1/2", c.band_norm, "{:,.0f}"),
             number("‖w‖₁ / (P·αλ1/2)", c.ratio, "{:.4f}"), number("accuracy", c.val_acc, "{:.3f}"),
             number("below τ", c.below, "{:.3f}", " %"), number("τ/(αλ1)", c.predicted_below, "{:.3f}", " %"),

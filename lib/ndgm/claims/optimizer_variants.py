@@ -3,7 +3,7 @@
 Table 1 (what each variant does with a coordinate that lands on 0), Propositions B.3 (momentum leaves 0,
 eq. 17), B.4 (no exact zero) and B.5 (RMSProp ignores λ1), and Figure 5 (RMSProp's loss against NDGM's,
 its worked example and its three pairs of λ1). `SETTINGS` holds the page's settings, in one place: the page
-shows them and runs `ndgm.variants` with them, and each claim function computes the same runs when the page
+shows them and runs `ndgm.studies.variants` with them, and each claim function computes the same runs when the page
 does not pass its own (`landings=`, `spread=`, `exact=`, `zeros=`, `curves=`, `exact5=`).
 
 >>> from ndgm.claims import optimizer_variants as S
@@ -17,7 +17,8 @@ import inspect
 
 import numpy as np
 
-from .. import optim, paper, variants
+from .. import optim, paper
+from ..studies import variants
 from .record import Claim, number
 from .registry import register
 

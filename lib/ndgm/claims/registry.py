@@ -47,26 +47,23 @@ def ids(page: str | None = None) -> list[str]:
 
 
 def rules(page: str) -> dict:
-    """The rules of the heavy claims that page `page` shows, by claim id: what `ndgm.experiments.collect`
+    """The rules of the heavy claims that page `page` shows, by claim id: what `ndgm.networks.experiments.collect`
     stores with the page's results, and what each claim checks before it decides."""
     return {i: _REGISTRY[i].rule for i in ids(page) if _REGISTRY[i].heavy}
 
 
-def default_results() -> str:
-    """The repository's book/results folder (where the heavy pages' committed results live)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.normpath(os.path.join(here, os.pardir, os.pardir, os.pardir, "book", "results"))
-    return path if os.path.isdir(path) else os.path.abspath("results")
-
-
 def get(id: str, results_dir: str | None = None, **inputs) -> Claim:
     """Claim `id`, computed now. Heavy claims read the largest completed results in the folder `results_dir`
-    (default: the repository's book/results); `inputs` pass precomputed library results (see each
-    claim's function) so that a page can share its own computation with its claims."""
+    (the caller's: the book keeps them in its ``results`` folder), unless `inputs` give them as ``results``;
+    `inputs` pass precomputed library results (see each claim's function) so that a page can share its own
+    computation with its claims."""
     if id not in _REGISTRY:
         raise ValueError(f"id must be one of the registered claims ({', '.join(_REGISTRY)}); got {id!r}")
     e = _REGISTRY[id]
-    c = e.compute(results_dir or default_results(), **inputs) if e.heavy else e.compute(**inputs)
+    if e.heavy and results_dir is None and inputs.get("results") is None:
+        raise ValueError(f"results_dir must name the folder that holds the heavy pages' results for claim {id} "
+                         f"(the book's results folder), unless its results are passed as results=; got None")
+    c = e.compute(results_dir, **inputs) if e.heavy else e.compute(**inputs)
     if not isinstance(c, Claim) or c.id != id or c.page != e.page or c.section != e.section:
         raise RuntimeError(f"claim {id}: its function returned a record for another claim")
     return c
@@ -89,14 +86,13 @@ def for_page(page: str, results_dir: str | None = None, **inputs) -> list[Claim]
     return [get(i, results_dir, **{k: v for k, v in inputs.items() if k in takes(i)}) for i in page_ids]
 
 
-def ledger(results_dir: str | None = None, cache: str | None = None) -> list[Claim]:
-    """Every claim of the paper, in the paper's order (heavy ones from `results_dir`).
+def ledger(results_dir: str, cache: str | None = None) -> list[Claim]:
+    """Every claim of the paper, in the paper's order (heavy ones from the folder `results_dir`).
 
     With `cache` (a file path), the ledger is kept there under a key made of the library's sources and the
     results it reads (`ledger_key`): a later call with the same key reads it instead of computing it again,
     and concurrent calls wait for the first (a lock beside the file). The test session and the book build
     share one computation this way; any change to the code or the results computes afresh."""
-    results_dir = results_dir or default_results()
     if cache is None:
         return [get(i, results_dir) for i in ids()]
     key = ledger_key(results_dir)

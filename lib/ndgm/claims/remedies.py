@@ -1,13 +1,14 @@
 """Claims of the page "What works instead": the paper's remedy, a proximal step, on the general LASSO (15)
-and on Figure 3's network (`ndgm.sparsity`, and the page's network runs read by `ndgm.netresults`)."""
+and on Figure 3's network (`ndgm.studies.sparsity`, and the page's network runs read by `ndgm.networks.analysis`)."""
 from __future__ import annotations
 
 import numpy as np
 
-from .. import netresults, sparsity
+from ..networks import analysis, store
+from ..studies import sparsity
 from .record import Claim, number
 from .registry import register
-from ..netruns import LEARNED_ACC
+from ..networks.run_records import LEARNED_ACC
 from .networks import NOT_RUN, check_rule, run_settings
 
 SETTINGS = {"compare": dict(steps=20000, cd_epochs=1000)}
@@ -67,7 +68,7 @@ RULES = {
 def what_works_network(results_dir: str, results: dict | None = None) -> Claim:
     """Section 4's remedy on Figure 3's network: at the accuracy of an unpenalised network, a proximal step
     gives more exact zeros than an L1 penalty minimised by subgradient steps and pruned at its swing."""
-    results = results or netresults.best("what_works", results_dir)
+    results = results or store.best("what_works", results_dir)
     base = dict(id="what-works-network", where="Section 4 and Section 6 (conclusion)", section="4", page="what_works",
                 statement="On a network that must keep its accuracy, a proximal step gives more exact zeros than an L1 "
                           "penalty minimised by plain (sub)gradient steps, even when those are pruned at their swing.",
@@ -75,14 +76,14 @@ def what_works_network(results_dir: str, results: dict | None = None) -> Claim:
     if results is None:
         return Claim(**base, ours=(), settings={"why": NOT_RUN}, verdict="not yet run")
     check_rule("what-works-network", RULES["what-works-network"], results)
-    runs = netresults.as_runs(results)
-    res = netresults.sparsity_at_accuracy(runs, MARGIN)
+    runs = analysis.as_runs(results)
+    res = analysis.sparsity_at_accuracy(runs, MARGIN)
     ours = (number("reference accuracy (best λ1 = 0 control)", res.reference_acc, "{:.3f}"),)
     ours += tuple(number(f"{c.label}: exact zeros at working accuracy", 100 * res.sparsity(m), "{:.2f}", " %")
                   for m, c in res.curves.items())
-    (prox, s_prox), (sub, s_sub) = res.best(netresults.PROXIMAL_METHODS), res.best(netresults.SUBGRADIENT_METHODS)
-    ours += (number("best proximal method", netresults.METHODS[prox]),
-             number("best subgradient method", netresults.METHODS[sub]))
+    (prox, s_prox), (sub, s_sub) = res.best(analysis.PROXIMAL_METHODS), res.best(analysis.SUBGRADIENT_METHODS)
+    ours += (number("best proximal method", analysis.METHODS[prox]),
+             number("best subgradient method", analysis.METHODS[sub]))
     verdict = ("experiment failed" if not res.controls_learned else "reproduced" if s_prox - s_sub >= LEAD else
                "not reproduced" if s_sub - s_prox >= LEAD else "inconclusive")
     settings = {**run_settings(runs, tuple(runs.runs.values())), "margin": MARGIN,

@@ -4,14 +4,15 @@ L-smoothness at a kink, and Appendix A.2's supporting hyperplanes.
 
 `SETTINGS` holds every setting of the page in one place: the page shows it (`describe`) and calls the
 library with it (``convergence.capture_scan(activation="relu", **S.SETTINGS["scan"])``). Each claim
-computes its side with `ndgm.convergence` at these settings, or takes the page's own results as keyword
+computes its side with `ndgm.studies.convergence` at these settings, or takes the page's own results as keyword
 inputs so that the page computes nothing twice.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import convergence, grids, paper
+from ..studies import convergence
+from .. import grids, paper
 from .record import Claim, Number, number
 from .registry import register
 
@@ -33,7 +34,7 @@ SETTINGS = {
     "geometry": {"lam": 1.0, "lr": 0.35, "x0": 1.0, "steps": 12},                     # Appendix A.2's picture
     "supports": {"x": np.arange(-200, 201) / 100, "slopes": np.linspace(-2, 2, 9)},   # the grid of A.2's check
 }
-"""The page's settings, by computation: the keyword arguments of the `ndgm.convergence` call it feeds."""
+"""The page's settings, by computation: the keyword arguments of the `ndgm.studies.convergence` call it feeds."""
 
 ACTIVATIONS = ("relu", "softplus")
 SLOPE_TOLERANCE = 0.3

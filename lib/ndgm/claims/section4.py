@@ -3,7 +3,7 @@ two-dimensional example, Proposition 4.1 and eqs. (8)-(9), Propositions B.2 and 
 LASSO (15) with its printed 1.62 and 25.4, and the remark on soft-thresholding.
 
 `SETTINGS` holds the page's settings, one entry per library call (its keyword arguments); the page
-shows it and passes it to `ndgm.lasso`. Each claim function takes the page's results as optional
+shows it and passes it to `ndgm.studies.lasso`. Each claim function takes the page's results as optional
 keywords (`example`, `checks`, `eq9`, `curve`, `general`, `ista`, `search`) and otherwise computes them at
 `SETTINGS` (once per process, see `computed`). `claims.for_page("lasso_paradox", **inputs)` gives
 every claim of the page.
@@ -19,7 +19,8 @@ import functools
 
 import numpy as np
 
-from .. import lasso, paper
+from ..studies import lasso
+from .. import paper
 from .record import Claim, number
 from .registry import register
 
@@ -49,7 +50,7 @@ SETTINGS = {
     # the search for the printed 1.62 and 25.4
     "b2": {"lr": [0.005, 0.01, 0.02], "seeds": list(range(10)), "steps": 15000, "every": 500},
 }
-"""The page's settings: the keyword arguments of each `ndgm.lasso` call."""
+"""The page's settings: the keyword arguments of each `ndgm.studies.lasso` call."""
 
 RTOL = 1e-9
 """Relative tolerance for "exactly" in the toy problem's identities (float64 rounding only)."""

@@ -3,7 +3,7 @@ the reason Section 5 gives for non-divergence (non-smoothness and eq. (6)), Appe
 called non-smooth, the toy LASSO (7) at every step size, and the counterexample to Ma et al. (2022).
 
 `SETTINGS` holds every setting of the page; the page shows it and computes with it, and each claim
-function computes its side with `ndgm.stability` at those settings unless the page passes its own
+function computes its side with `ndgm.studies.stability` at those settings unless the page passes its own
 results (`curves=`, `smooth=`, `blow=`, `late=`, `toy=`, `d1=`, `const=`); `claims.for_page` passes
 each claim the results it takes.
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import grids, paper, stability
+from .. import grids, paper
+from ..studies import stability
 from .record import Claim, number
 from .registry import register
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from . import grids, losses, optim, problems, run, validation
+from .. import grids, losses, optim, problems, run, validation
 
 RIDGE = 0.01
 """λ2 of L2 = L1(·; Z1, q1, 0, 0.01), Section 3."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import grids, losses, optim, problems, run, validation
+from .. import grids, losses, optim, problems, run, validation
 
 BLOWUP = 1e6
 """A run has diverged when its loss ends non-finite or above BLOWUP times where it started."""

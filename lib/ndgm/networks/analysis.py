@@ -1,32 +1,22 @@
 """What the heavy pages read off their runs: Figure 2's ReLU-GELU gaps, Figure 3's L1 curves, Table 2.
 
-Every function takes the merged results of a page (`ndgm.experiments.collect` / `best`: a dict
+Every function takes the merged results of a page (`ndgm.networks.experiments.collect` / `best`: a dict
 with a "runs" mapping of run name to its record) and needs no PyTorch, so the pages, plots and
 tests can read committed results anywhere.
 """
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import grids, paper, stats, validation
-from .netcheck import NetworkSparsity
-from .netruns import LEARNED_ACC, PageRuns, RunRecord
-from .stats import Interval
-from .swing import OPTIMIZERS, TAU_GRID, swing, swing_prediction
+from .. import grids, paper, stats, validation
+from .sparsity_check import NetworkSparsity
+from .run_records import LEARNED_ACC, PageRuns, RunRecord
+from ..labels import OPTIMIZER_LABELS
+from ..stats import Interval
+from ..swing import OPTIMIZERS, TAU_GRID, swing, swing_prediction
 
-PAGES = ("relu_vs_gelu", "l1_vgg16", "what_works")
-SCALES = ("smoke", "cpu", "paper")
-"""The heavy pages, and their scales from smallest to largest (`best` prefers the last one completed)."""
-
-OPTIMIZER_COLORS = {"rmsprop": "#1f77b4", "adam": "#d62728", "sgd": "#2ca02c", "prox-sgd": "#17becf",
-                    "prox-adam": "#9467bd"}
-"""Figure 3's colours: RMSProp blue, Adam red, SGD green; the proximal versions in colours of their own."""
-OPTIMIZER_LABELS = {"sgd": "SGD (NDGM)", "rmsprop": "RMSProp", "adam": "Adam", "prox-sgd": "ProxSGD",
-                    "prox-adam": "ProxAdam"}
 
 LEARNING_LR = {"sgd": paper.SECTION4_NETWORK["lr"], "rmsprop": 1e-5, "adam": 1e-4}
 """A step size at which each optimizer fine-tunes the pretrained VGG16, fixed before any run: the paper's α
@@ -36,25 +26,9 @@ so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early 
 
 
 
-def page_path(results: str, page: str, scale: str) -> str:
-    """Where the merged results of `page` at `scale` live under the results folder."""
-    return os.path.join(results, f"{page}-{scale}.json")
-
-
-def best(page: str, results: str) -> dict | None:
-    """The merged results of the largest scale completed for `page` in folder `results`, or None."""
-    validation.choice("page", page, PAGES)
-    for scale in reversed(SCALES):
-        path = page_path(results, page, scale)
-        if os.path.exists(path):
-            with open(path) as f:
-                return json.load(f)
-    return None
-
-
 def _records(results: dict) -> list:
     if not isinstance(results, dict) or not isinstance(results.get("runs"), dict):
-        raise ValueError("results must be a page's merged results (a dict with 'runs'), as ndgm.experiments.best returns")
+        raise ValueError("results must be a page's merged results (a dict with 'runs'), as ndgm.networks.experiments.best returns")
     return list(results["runs"].values())
 
 
@@ -127,13 +101,14 @@ def compare(results, label: str, a: dict, b: dict) -> Comparison:
     return Comparison(label, tuple(ra), tuple(rb), diff["final"], diff["area"])
 
 
-ADAM_RECIPE = dict(optimizer="adam", momentum=0.0, init="default")
-"""Figure 2's main recipe (see ndgm.experiments.RECIPES)."""
+MAIN_RECIPE = dict(optimizer="adam", momentum=0.0, init="kaiming")
+"""Figure 2's main recipe, the one every network of the main runs trains with: Adam from He initialisation,
+which the pilot chose (ndgm.networks.experiments.MAIN_RECIPE and FIGURE2_PILOT)."""
 
 
 @dataclass(frozen=True)
 class PilotRate:
-    """One candidate step size of a recipe's pilot (ndgm.experiments.FIGURE2_PILOT) and its runs."""
+    """One candidate step size of a recipe's pilot (ndgm.networks.experiments.FIGURE2_PILOT) and its runs."""
 
     lr: float
     runs: tuple
@@ -154,7 +129,7 @@ def pilot(results, recipe: dict, rates) -> tuple:
 
 
 def pilot_choice(results, recipe: dict, rates) -> float:
-    """The rule of ndgm.experiments.FIGURE2_PILOT: the first of `rates` under which every pilot run of `recipe`
+    """The rule of ndgm.networks.experiments.FIGURE2_PILOT: the first of `rates` under which every pilot run of `recipe`
     learned, else the first of `rates`."""
     return next((p.lr for p in pilot(results, recipe, rates) if p.learned), float(rates[0]))
 
@@ -203,17 +178,17 @@ class Figure2:
 
 
 def _softplus(beta):
-    return dict(depth=19, batch_norm=False, activation="softplus", beta=beta, **ADAM_RECIPE)
+    return dict(depth=19, batch_norm=False, activation="softplus", beta=beta, **MAIN_RECIPE)
 
 
 def figure2(results) -> Figure2:
     """Every comparison of the page relu_vs_gelu (see `Figure2`)."""
     runs = as_runs(results)
-    main = [r for r in runs.runs.values() if r.matches(**ADAM_RECIPE) and r.field("activation") == "relu"]
+    main = [r for r in runs.runs.values() if r.matches(**MAIN_RECIPE) and r.field("activation") == "relu"]
     shapes = sorted({(r.field("depth"), r.field("batch_norm")) for r in main}, key=lambda t: (t[1], t[0]))
     gaps = {(d, bn): compare(runs, f"VGG{d}, {'with' if bn else 'without'} batch norm, ReLU − GELU",
-                             dict(depth=d, batch_norm=bn, activation="relu", **ADAM_RECIPE),
-                             dict(depth=d, batch_norm=bn, activation="gelu", **ADAM_RECIPE)) for d, bn in shapes}
+                             dict(depth=d, batch_norm=bn, activation="relu", **MAIN_RECIPE),
+                             dict(depth=d, batch_norm=bn, activation="gelu", **MAIN_RECIPE)) for d, bn in shapes}
     plain = sorted(d for d, bn in gaps if not bn)
     widening = {}
     if len(plain) >= 2:
@@ -225,13 +200,13 @@ def figure2(results) -> Figure2:
         smooth = tuple(compare(runs, f"softplus β = {b:g} − softplus β = {betas[0]:g}", _softplus(b), _softplus(betas[0]))
                        for b in betas[1:])
         smooth += (compare(runs, f"ReLU − softplus β = {betas[-1]:g}",
-                           dict(depth=19, batch_norm=False, activation="relu", **ADAM_RECIPE), _softplus(betas[-1])),)
+                           dict(depth=19, batch_norm=False, activation="relu", **MAIN_RECIPE), _softplus(betas[-1])),)
     others = {(r.optimizer, r.lr, r.field("momentum"), r.field("init"), r.field("depth"))
-              for r in runs.runs.values() if not r.matches(**ADAM_RECIPE)}
+              for r in runs.runs.values() if not r.matches(**MAIN_RECIPE)}
     recipes = {}
     for opt, lr, momentum, init, depth in sorted(others):
         if not recipes and (depth, False) in gaps:
-            recipes[recipe_label("adam", 0.0, "default")] = gaps[(depth, False)]
+            recipes[recipe_label(**MAIN_RECIPE)] = gaps[(depth, False)]
         spec = dict(depth=depth, batch_norm=False, optimizer=opt, lr=lr, momentum=momentum, init=init)
         label = recipe_label(opt, momentum, init)
         recipes[label] = compare(runs, f"VGG{depth}, {label}, ReLU − GELU", dict(spec, activation="relu"),
@@ -283,7 +258,7 @@ def tau_index(tau: float) -> int:
     tau = float(validation.in_range("tau", tau, low=TAU_GRID[0], high=TAU_GRID[-1], high_open=False))
     k = grids.nearest(TAU_GRID, tau, log=True)
     if not np.isclose(TAU_GRID[k], tau, rtol=1e-9):
-        raise ValueError(f"tau must be one of the recorded thresholds (ndgm.netresults.TAU_GRID); got {tau!r}")
+        raise ValueError(f"tau must be one of the recorded thresholds (ndgm.networks.analysis.TAU_GRID); got {tau!r}")
     return k
 
 
@@ -614,7 +589,7 @@ def sweeps_markdown(sweeps: dict) -> str:
 
 
 def sparsity_reports(results, chance: float = 0.1) -> list:
-    """The `ndgm.netcheck` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity) with each
+    """The `ndgm.networks.sparsity_check` reports stored with a page's runs, as (optimizer, λ1, NetworkSparsity) with each
     run's final validation accuracy and the `chance` level attached (so that a dead network is called dead),
     sorted by optimizer (in OPTIMIZERS order) and λ1; runs without a stored report are left out."""
     recs = [r for r in as_runs(results).runs.values() if r.sparsity]
@@ -624,7 +599,7 @@ def sparsity_reports(results, chance: float = 0.1) -> list:
 
 def reports_markdown(reports: list, tau: float = paper.TABLE2_TAU) -> str:
     """The overall rows of `sparsity_reports` as one MyST table: exact zeros, |w| < τ, the band |w| < s and
-    the verdict in one word (`ndgm.netcheck.kind`)."""
+    the verdict in one word (`ndgm.networks.sparsity_check.kind`)."""
     lines = ["| optimizer | $\\lambda_1$ | exact zeros | $\\lvert w\\rvert < 10^{-5}$ | swing $s$ | "
              "$\\lvert w\\rvert < s$ | verdict |", "|---|---|---|---|---|---|---|"]
     for opt, lam, rep in reports:

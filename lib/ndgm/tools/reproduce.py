@@ -1,4 +1,4 @@
-"""Run the heavy pages at a named scale: ``python -m ndgm.reproduce --scale smoke|cpu|paper``.
+"""Run the heavy pages at a named scale: ``python -m ndgm.tools.reproduce --scale smoke|cpu|paper``.
 
 Without ``--only``, each heavy page (``book/<page>.md``) is converted with jupytext and executed by
 papermill with its ``parameters`` cell set to the scale; the page trains whatever runs are missing,
@@ -21,10 +21,11 @@ try:
     import nbformat
     import papermill
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
-    raise ImportError("ndgm.reproduce needs papermill and jupytext: pip install 'ndgm[reproduce]' "
+    raise ImportError("ndgm.tools.reproduce needs papermill and jupytext: pip install 'ndgm[reproduce]' "
                       "(or the repository's requirements.txt)") from e
 
-from . import experiments, netresults, validation
+from ..networks import experiments, store
+from .. import validation
 
 
 
@@ -39,8 +40,8 @@ def page_relative(results: str, book: str) -> str:
 def execute_page(page: str, scale: str, *, book: str, results: str | None = None, device: str = "auto") -> str:
     """Execute ``<book>/<page>.md`` with papermill at `scale` (results in `results`, by default
     ``<book>/results``); return the executed notebook's path."""
-    validation.choice("page", page, netresults.PAGES)
-    validation.choice("scale", scale, netresults.SCALES)
+    validation.choice("page", page, store.PAGES)
+    validation.choice("scale", scale, store.SCALES)
     book = os.path.abspath(book)
     results = os.path.abspath(results or os.path.join(book, "results"))
     source = os.path.join(book, f"{page}.md")
@@ -64,10 +65,10 @@ def execute_page(page: str, scale: str, *, book: str, results: str | None = None
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m ndgm.reproduce", description=__doc__.split("\n\n")[0])
-    p.add_argument("--scale", required=True, choices=netresults.SCALES)
+    p = argparse.ArgumentParser(prog="python -m ndgm.tools.reproduce", description=__doc__.split("\n\n")[0])
+    p.add_argument("--scale", required=True, choices=store.SCALES)
     p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda or cuda:N")
-    p.add_argument("--page", choices=netresults.PAGES, action="append",
+    p.add_argument("--page", choices=store.PAGES, action="append",
                    help="only this page (repeatable); default: every heavy page")
     p.add_argument("--only", metavar="RUN", help="train only this run (PAGE/NAME, see --list), no notebook")
     p.add_argument("--list", action="store_true", help="print the runs of the scale, one PAGE/NAME a line")
@@ -79,7 +80,7 @@ def main(argv=None) -> int:
     p.add_argument("--channels-last", action="store_true", help="channels_last memory format (CUDA)")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast (CUDA)")
     args = p.parse_args(argv)
-    pages = args.page or list(netresults.PAGES)
+    pages = args.page or list(store.PAGES)
     args.results = args.results or os.path.join(args.book, "results")
     if args.threads is not None:
         if args.threads < 1:
@@ -94,7 +95,7 @@ def main(argv=None) -> int:
     if args.only:
         page, _, name = args.only.partition("/")
         try:
-            run = experiments.find(validation.choice("page", page, netresults.PAGES), args.scale, name)
+            run = experiments.find(validation.choice("page", page, store.PAGES), args.scale, name)
         except ValueError as e:
             p.error(f"--only: {e}")
         record = experiments.execute(run, args.results, device=args.device, compile=args.compile,

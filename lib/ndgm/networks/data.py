@@ -6,7 +6,7 @@ CIFAR-10 cannot be had, Fashion-MNIST (padded to 3x32x32) stands in for it, and 
 serves smoke runs and tests. Every set is returned as tensors (no DataLoader): the training loop
 keeps them on its device and shuffles indices there.
 
-    from ndgm import data
+    from ndgm.networks import data
     ds = data.load("fashion-mnist", n_train=5000, n_test=1000, seed=0)
     ds.summary()          # name, description (exactly what was used), n_train, n_test
 """
@@ -26,10 +26,10 @@ try:
     import torch
     import torchvision
 except ImportError as e:
-    raise ImportError("ndgm.data needs PyTorch and torchvision: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.networks.data needs PyTorch and torchvision: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
-from .validation import choice, count
+from ..validation import choice, count
 
 NAMES = ("cifar10", "fashion-mnist", "synthetic")
 CLASSES = {

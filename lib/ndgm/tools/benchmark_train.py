@@ -1,7 +1,7 @@
-"""Training throughput: ndgm.train's loop against a loop written like Appendix C's script.
+"""Training throughput: ndgm.networks.train's loop against a loop written like Appendix C's script.
 
-    python -m ndgm.benchmark_train                      # CPU: narrow VGG11, a few dozen steps
-    python -m ndgm.benchmark_train --device cuda --model vgg16 --batch 512 --steps 200 --fast
+    python -m ndgm.tools.benchmark_train                      # CPU: narrow VGG11, a few dozen steps
+    python -m ndgm.tools.benchmark_train --device cuda --model vgg16 --batch 512 --steps 200 --fast
 
 Both loops train the same network from the same weights on the same images in the same order with
 SGD and an L1 penalty. The appendix-style loop takes its batches from a DataLoader with worker
@@ -21,11 +21,11 @@ try:
     import torch
     import torch.nn.functional as F
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
-    raise ImportError("ndgm.benchmark_train needs PyTorch: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.tools.benchmark_train needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
-from . import data as datasets
-from . import experiments, nets, netresults, train
+from ..networks import data as datasets
+from ..networks import experiments, nets, store, train
 
 
 def appendix_style_epoch(model, x, y, order, *, lr, l1, batch_size, device, workers=2) -> tuple[float, float]:
@@ -74,7 +74,7 @@ def paper_flops() -> float:
     images per epoch plus a forward pass over the 10,000 test images after each epoch."""
     per_image = {}
     total = 0.0
-    for page in netresults.PAGES:
+    for page in store.PAGES:
         for r in experiments.runs(page, "paper"):
             model = dict(r.model)
             key = (model["arch"], model.get("depth"), model.get("head"), model.get("batch_norm"),
@@ -99,7 +99,7 @@ def paper_hours(images_per_s: dict) -> float:
         return t11 + (model["depth"] - 11) / 8 * (t19 - t11)
 
     total = 0.0
-    for page in netresults.PAGES:
+    for page in store.PAGES:
         for r in experiments.runs(page, "paper"):
             total += r.config.epochs * 50_000 * seconds_per_image(dict(r.model))
     return total / 3600
@@ -127,7 +127,7 @@ def measure(model_name: str, *, device, width: float, batch_size: int, steps: in
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m ndgm.benchmark_train", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m ndgm.tools.benchmark_train", description=__doc__.split("\n\n")[0])
     p.add_argument("--device", default="cpu")
     p.add_argument("--model", action="append", choices=("vgg11", "vgg19", "vgg16"),
                    help="repeatable; default vgg11 (and all three on CUDA)")
@@ -157,7 +157,7 @@ def main(argv=None):
                     workers=args.workers)
         results.append(r)
         print(f"{name} (width {width:g}, batch {batch}, {args.device}): appendix-style "
-              f"{r['appendix_images_per_s']:.0f} img/s, ndgm.train {r['ours_images_per_s']:.0f} img/s, "
+              f"{r['appendix_images_per_s']:.0f} img/s, ndgm.networks.train {r['ours_images_per_s']:.0f} img/s, "
               f"ratio {r['ratio']:.2f}x, {r['tflops_ours']:.3g} TFLOP/s; final loss "
               f"{r['appendix_loss']:.5f} vs {r['ours_loss']:.5f}", flush=True)
     speeds = {r["model"]: r["ours_images_per_s"] for r in results}

@@ -7,8 +7,8 @@
   iterations it needs to bring that gap below a target.
 - `pruning_grid`: NDGM on (7) and (15) over τ x α x λ1, the measured fraction of |β_T| < τ beside the
   one that the swing αλ1 of eq. (8) predicts (`ndgm.swing.swing_prediction`, the same prediction the
-  network pages use); `ndgm.figure_explorers.pruning_explorer` shows it in the static book and
-  `ndgm.widgets.pruning_widget` in a kernel.
+  network pages use); `ndgm.figures.explorers.pruning_explorer` shows it in the static book and
+  `ndgm.figures.widgets.pruning_widget` in a kernel.
 """
 from __future__ import annotations
 
@@ -19,14 +19,11 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso
 
-from . import grids, lasso, losses, optim, problems, validation
-from .swing import TAU_GRID, swing_prediction
+from .. import grids, losses, optim, problems, validation
+from . import lasso
+from ..swing import TAU_GRID, swing_prediction
 
 METHODS = ("ndgm", "ndgm-rounded", "ista", "fista", "cd")
-METHOD_LABELS = {"ndgm": "NDGM (GD)", "ndgm-rounded": "NDGM, then |β| < αλ₁ set to 0", "ista": "ISTA (proximal)",
-                 "fista": "FISTA with restarts", "cd": "coordinate descent (scikit-learn)"}
-METHOD_COLORS = {"ndgm": "#1f77b4", "ndgm-rounded": "#17becf", "ista": "#9467bd", "fista": "#d62728",
-                 "cd": "#2ca02c"}
 
 
 def _fista(loss, beta0, lr, steps, restart=True):
@@ -162,7 +159,6 @@ def exact_summary(comparison: MethodComparison) -> dict:
 # ----- the pruning threshold after NDGM --------------------------------------------------------------
 
 PRUNING_PROBLEMS = ("toy", "lasso")
-PRUNING_LABELS = {"toy": "toy LASSO (7), P = 2000", "lasso": "general LASSO (15), 20 x 500"}
 
 
 def predicted_fraction(beta0, lr, lam1, steps, taus) -> np.ndarray:

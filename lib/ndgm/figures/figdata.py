@@ -2,15 +2,14 @@
 
 A page calls `csv_link` in a hidden cell right after its figure and displays the Markdown it returns
 (`nb_render_markdown_format: myst` in `_config.yml` makes the `{download}` role in it a link; Sphinx
-copies the file into the built site's `_downloads/`).
+copies the file into the built site's `_downloads/`). The folder is the page's argument: this book's pages
+write into ``../_build/figdata`` (from `book/`, their working directory), inside the build folder beside the
+execution cache, so a cold build (`rm -rf _build`) rewrites both.
 """
 from pathlib import Path
 
 import numpy as np
 
-BUILD_FOLDER = "../_build/figdata"
-"""Where the book's pages write their figures' data, relative to `book/` (their working directory): inside
-the build folder, beside the execution cache, so a cold build (`rm -rf _build`) rewrites both."""
 
 
 

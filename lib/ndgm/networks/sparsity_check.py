@@ -3,7 +3,7 @@
 After training with an L1 penalty and a plain (sub)gradient optimizer, a weight that the penalty drives
 does not reach 0: it hops across it by the swing s every step (eq. 8), s = αλ1 for SGD, about α for
 RMSProp and Adam (`ndgm.swing.swing`). So "many small weights" after training is not sparsity; only
-exact zeros are, and only a proximal step (`ndgm.proximal`) makes them. `check_network` counts, per
+exact zeros are, and only a proximal step (`ndgm.networks.proximal`) makes them. `check_network` counts, per
 parameter tensor and overall, the exact zeros, the fractions below several thresholds τ and the weights
 inside the band |w| < s, and says in one line which of the two the network has.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import validation
-from .swing import swing as swing_of
+from .. import validation
+from ..swing import swing as swing_of
 
 TAUS = (1e-8, 1e-6, 1e-5, 1e-4, 1e-3)
 """Default thresholds τ for the fractions of |w| < τ (Table 2's is 1e-5)."""
@@ -58,7 +58,7 @@ class NetworkSparsity:
                                accuracy, chance)
 
     def as_dict(self) -> dict:
-        """Plain lists and numbers (JSON-ready), as `ndgm.experiments` stores the report with each run;
+        """Plain lists and numbers (JSON-ready), as `ndgm.networks.experiments` stores the report with each run;
         `from_dict` reads it back."""
         def row(r):
             return {"name": r.name, "size": r.size, "zeros": r.zeros, "below": [float(b) for b in r.below], "band": r.band}
@@ -133,7 +133,7 @@ def verdict(zeros: float, band: float, swing: float, accuracy: float | None = No
     if k == "oscillation":
         return (f"{100 * band:.1f} % of the weights sit within the swing s = {swing:.1e} of 0 but only "
                 f"{100 * zeros:.2f} % are exactly 0: these small weights are an oscillation, not sparsity; "
-                f"prune at τ >= s or train with ndgm.proximal.")
+                f"prune at τ >= s or train with ndgm.networks.proximal.")
     if not np.isfinite(swing):
         return (f"only {100 * zeros:.2f} % of the weights are exactly 0; give the α and λ1 used to see how many "
                 f"sit in the band NDGM oscillates in.")

@@ -7,14 +7,14 @@ Three pages train networks:
 - ``l1_vgg16`` (Section 4, Figure 3 and Table 2): VGG16 from ImageNet conv weights, fine-tuned with the
   L1-penalised cross-entropy at α = 0.003 with SGD, RMSProp and Adam, for λ1 = 0.002 and λ1 = 2.
 - ``what_works`` (the fix): the same fine-tuning with SGD and Adam against their proximal versions
-  (`ndgm.proximal`), over a grid of λ1, to see which make sparsity grow with λ1.
+  (`ndgm.networks.proximal`), over a grid of λ1, to see which make sparsity grow with λ1.
 
 Each page has a grid of runs per scale (`runs(page, scale)`): ``smoke`` (seconds on a CPU, generated
 data, narrow nets: what CI runs), ``cpu`` (minutes per run on two CPU cores, Fashion-MNIST standing in
 for CIFAR-10) and ``paper`` (the paper's settings on CIFAR-10, for a GPU). A run is a unit: `execute`
 trains it (resuming from its checkpoint) and writes ``<results>/runs/<page>/<scale>/<name>.json``
 atomically, or returns that file if it exists. `collect` merges a page's run files into
-``<results>/<page>-<scale>.json`` once all are there (`ndgm.netresults.best` finds the largest one).
+``<results>/<page>-<scale>.json`` once all are there (`ndgm.networks.store.best` finds the largest one).
 """
 from __future__ import annotations
 
@@ -29,31 +29,31 @@ from dataclasses import asdict, dataclass
 
 import numpy
 
-from . import __version__, paper, validation
+from .. import __version__, paper, validation
 
 try:
     import torch
     import torchvision
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
-    raise ImportError("ndgm.experiments needs PyTorch: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.networks.experiments needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
 from . import data as datasets
-from . import netcheck, nets, train
-from .machine import cpu_model
-from .netresults import LEARNING_LR, PAGES, SCALES, best, page_path
-from .netruns import PILOT_PREFIX
-from .swing import swing
+from . import sparsity_check, nets, train
+from ..machine import cpu_model
+from .analysis import LEARNING_LR
+from .store import PAGES, SCALES, best, page_path
+from .run_records import PILOT_PREFIX
+from ..swing import swing
 
 PAPER_LR = paper.SECTION4_NETWORK["lr"]
 PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's loop"], paper.LAMBDA1_NETWORK_LARGE)
 """Section 4's λ1 as Figure 3, Table 2 and Appendix C's loop print them (the text says 0.0002 for the first)."""
 
-# Figure 2. The paper names no optimizer, learning rate, batch size or epoch count for it. The main runs train
-# every network alike with Adam at PyTorch's default rate; the recipe runs repeat VGG11 without batch norm with
-# SGD and heavy-ball momentum, from PyTorch's default initialisation and from He (Kaiming) initialisation, to
-# see whether the ReLU-GELU order depends on the recipe. Seeds are paired: seed s gives every network of the
-# same shape the same initial weights and every run the same order of the training images.
+# Figure 2. The paper names no optimizer, learning rate, initialisation, batch size or epoch count for it. The
+# main runs train every network alike with MAIN_RECIPE; the recipe runs repeat VGG11 without batch norm with
+# each other recipe, to see whether the ReLU-GELU order depends on it. Seeds are paired: seed s gives every
+# network of the same shape the same initial weights and every run the same order of the training images.
 RELU_VS_GELU = {
     "smoke": dict(data=dict(name="synthetic", n_train=128, n_test=64), width=1 / 16, epochs=2,
                   batch_size=32, seeds=(0, 1)),
@@ -67,21 +67,29 @@ SOFTPLUS_BETAS = (1.0, 4.0, 16.0)
 """The smoothness-controlled family at depth 19 without batch norm: softplus log(1 + e^{βx})/β, smooth for
 every β and closer to ReLU as β grows, so that smoothness varies while the shape of the activation stays."""
 RECIPES = {"adam": dict(optimizer="adam", lr=1e-3, momentum=0.0, init="default"),
+           "adam-kaiming": dict(optimizer="adam", lr=3e-4, momentum=0.0, init="kaiming"),
            "sgdm": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="default"),
-           "sgdm-kaiming": dict(optimizer="sgd", lr=0.01, momentum=0.9, init="kaiming")}
-"""Training recipes of Figure 2's runs: Adam (the main runs), and SGD with momentum 0.9 from PyTorch's default
-initialisation and from He initialisation (the recipe runs, VGG11 without batch norm). Each recipe's step size
-is the one its pilot chose (`FIGURE2_PILOT`, `ndgm.netresults.pilot_choice`); a test holds them equal."""
+           "sgdm-kaiming": dict(optimizer="sgd", lr=0.03, momentum=0.9, init="kaiming")}
+"""Figure 2's training recipes: Adam, and SGD with momentum 0.9, each from PyTorch's default initialisation
+and from He initialisation. `MAIN_RECIPE` trains the main runs; every other recipe trains ReLU and GELU at
+`RECIPE_DEPTH` without batch norm (the recipe runs). Each recipe's step size is the one its pilot chose
+(`FIGURE2_PILOT`, `ndgm.networks.analysis.pilot_choice`); a test holds them equal."""
 FIGURE2_PILOT = {"seeds": (100,), "networks": ((11, "relu", None), (11, "gelu", None), (19, "relu", None),
                                                (19, "gelu", None), (19, "softplus", 1.0), (19, "softplus", 4.0),
                                                (19, "softplus", 16.0)),
-                 "lr": {"adam": (1e-3, 3e-4, 1e-4), "sgdm": (0.01, 0.03, 0.1), "sgdm-kaiming": (0.01, 0.03, 0.1)}}
-"""The pilot that fixes each recipe's step size before the main runs, on a seed the main runs do not use. Each
-candidate rate of a recipe trains the recipe's networks without batch norm at the main runs' scale: for Adam
-the shallowest and deepest ReLU and GELU networks and the softplus family, for the SGD recipes ReLU and GELU at
-`RECIPE_DEPTH`. Rule, written before any pilot ran: a recipe takes the first rate in its listed order under
-which every one of its pilot runs learned (`ndgm.netruns.LEARNED_ACC`); if none did, its first rate, and the
-page says that the pilot failed."""
+                 "lr": {"adam": (1e-3, 3e-4, 1e-4), "adam-kaiming": (1e-3, 3e-4, 1e-4), "sgdm": (0.01, 0.03, 0.1),
+                        "sgdm-kaiming": (0.01, 0.03, 0.1)},
+                 "main": ("adam", "adam-kaiming")}
+"""The pilot that fixes each recipe's step size, and the main recipe, before the main runs, on a seed the main
+runs do not use. Each candidate rate of a recipe trains the recipe's networks without batch norm at the main
+runs' scale: for Adam the shallowest and deepest ReLU and GELU networks and the softplus family, for the SGD
+recipes ReLU and GELU at `RECIPE_DEPTH`. Rule, written before any pilot ran: a recipe takes the first rate in
+its listed order under which every one of its pilot runs learned (`ndgm.networks.run_records.LEARNED_ACC`); if
+none did, its first rate, and the page says that the pilot failed. The main recipe is the first of "main"
+whose pilot found such a rate. Adam from He initialisation joined the pilot (and "main") after Adam from
+PyTorch's initialisation had failed at every rate; the page says so."""
+MAIN_RECIPE = "adam-kaiming"
+RECIPE_DEPTH = 11
 RECIPE_DEPTH = 11
 
 # Figure 3 and Table 2: α = 0.003 and λ1 in {0.002, 2} at every scale (the paper's values); what shrinks
@@ -126,8 +134,8 @@ NOTES = {
                 "0.0002). Only the convolution layers carry ImageNet weights; the classifier head is new. Every "
                 "run has a fresh optimizer (Appendix C's script reuses one per optimizer across both penalties).",
     "what_works": "Figure 3's network, data, α and batch size; SGD and Adam with the penalty's subgradient against "
-                  "ProxSGD and ProxAdam (ndgm.proximal), which soft-threshold instead. Each run's record ends with "
-                  "ndgm.netcheck.check_network's report on its final weights.",
+                  "ProxSGD and ProxAdam (ndgm.networks.proximal), which soft-threshold instead. Each run's record ends with "
+                  "ndgm.networks.sparsity_check.check_network's report on its final weights.",
 }
 """What each page's results file says about settings the paper leaves open or states inconsistently."""
 
@@ -140,7 +148,7 @@ class Run:
     scale: str
     name: str
     model: tuple        # (("arch", "vgg"), ("depth", 11), ...): keyword arguments of the builder
-    data: tuple         # (("name", "fashion-mnist"), ("n_train", 6000), ...): of ndgm.data.load
+    data: tuple         # (("name", "fashion-mnist"), ("n_train", 6000), ...): of ndgm.networks.data.load
     config: train.Config
 
     def as_dict(self) -> dict:
@@ -168,20 +176,21 @@ def _figure2_pilot(scale: str) -> list[Run]:
     return [_vgg_run(scale, f"{PILOT_PREFIX}{recipe}-lr={lr:g}-vgg{d}-{_activation_name(act, beta)}-nobn-seed{seed}",
                      d, act, False, recipe, seed, beta, lr)
             for recipe, rates in p["lr"].items() for lr in rates for seed in p["seeds"]
-            for d, act, beta in (p["networks"] if recipe == "adam" else
+            for d, act, beta in (p["networks"] if RECIPES[recipe]["optimizer"] == "adam" else
                                  ((RECIPE_DEPTH, "relu", None), (RECIPE_DEPTH, "gelu", None)))]
 
 
 def _figure2_runs(scale: str) -> list[Run]:
     seeds = RELU_VS_GELU[scale]["seeds"]
     bn_name = {False: "nobn", True: "bn"}
-    main = [_vgg_run(scale, f"vgg{d}-{act}-{bn_name[bn]}-seed{seed}", d, act, bn, "adam", seed)
+    main = [_vgg_run(scale, f"vgg{d}-{act}-{bn_name[bn]}-seed{seed}", d, act, bn, MAIN_RECIPE, seed)
             for d, bn in FIGURE2_NETWORKS for act in ("relu", "gelu") for seed in seeds]
-    smooth = [_vgg_run(scale, f"vgg19-softplus{beta:g}-nobn-seed{seed}", 19, "softplus", False, "adam", seed, beta)
+    smooth = [_vgg_run(scale, f"vgg19-softplus{beta:g}-nobn-seed{seed}", 19, "softplus", False, MAIN_RECIPE, seed,
+                       beta)
               for beta in SOFTPLUS_BETAS for seed in seeds]
     recipes = [_vgg_run(scale, f"vgg{RECIPE_DEPTH}-{act}-nobn-{recipe}-seed{seed}", RECIPE_DEPTH, act, False,
                         recipe, seed)
-               for recipe in RECIPES if recipe != "adam" for act in ("relu", "gelu") for seed in seeds]
+               for recipe in RECIPES if recipe != MAIN_RECIPE for act in ("relu", "gelu") for seed in seeds]
     return _figure2_pilot(scale) + main + smooth + recipes
 
 
@@ -293,7 +302,7 @@ def _twin(run: Run, results: str) -> dict | None:
 
 def pruning(model, data, config: train.Config, device) -> dict:
     """Accuracy of `model` pruned as a practitioner would (`train.prune_evaluate`): a penalised network trained
-    by (sub)gradient steps at its swing (αλ1 for SGD, α for RMSProp and Adam: `netresults.swing`); an
+    by (sub)gradient steps at its swing (αλ1 for SGD, α for RMSProp and Adam: `analysis.swing`); an
     unpenalised one by global magnitude pruning to each of `PRUNE_FRACTIONS`."""
     x, y = data.x_test.to(device), data.y_test.to(device)
     if config.l1 > 0 and config.optimizer not in train.PROXIMAL:
@@ -308,7 +317,7 @@ def pruning(model, data, config: train.Config, device) -> dict:
 def execute(run: Run, results: str, *, device: str = "auto", progress: bool = True, **options) -> dict:
     """Train `run` unless its result file exists; return the result record (also written to disk).
 
-    `options` go to ndgm.train.train (compile, channels_last, bf16). The checkpoint lives under
+    `options` go to ndgm.networks.train.train (compile, channels_last, bf16). The checkpoint lives under
     ``<results>/checkpoints/`` and is removed once the result file is written.
     """
     path = run_path(results, run)
@@ -336,7 +345,7 @@ def execute(run: Run, results: str, *, device: str = "auto", progress: bool = Tr
               "n_params": sum(p.numel() for p in model.parameters()),
               "environment": environment(dev), "started": started.isoformat(timespec="seconds"),
               "wall_s": time.perf_counter() - t0, "history": history.as_dict(),
-              "sparsity": netcheck.check_network(model, run.config.lr, run.config.l1, run.config.optimizer,
+              "sparsity": sparsity_check.check_network(model, run.config.lr, run.config.l1, run.config.optimizer,
                                                  accuracy=history.val_acc[-1],
                                                  chance=1 / int(data.y_train.max() + 1)).as_dict()}
     if dict(run.model)["arch"] == "vgg16":
@@ -370,7 +379,7 @@ def results_for_page(page: str, scale: str | None, results: str, *, device: str 
                      rules: dict | None = None) -> dict:
     """What a heavy page shows: with `scale` given, that scale reproduced into `results` (training what is
     missing, and merging with the page's claim `rules`); with None, the largest completed scale in
-    `results` (`ndgm.netresults.best`), or else a fresh `smoke` run in a temporary folder."""
+    `results` (`ndgm.networks.store.best`), or else a fresh `smoke` run in a temporary folder."""
     if scale is None:
         found = best(page, results)
         if found is not None:

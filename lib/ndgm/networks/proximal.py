@@ -34,7 +34,7 @@ try:
     import torch
     import torch.nn.functional as F
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
-    raise ImportError("ndgm.proximal needs PyTorch: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.networks.proximal needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
 

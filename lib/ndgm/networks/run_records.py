@@ -1,7 +1,7 @@
 """Typed readers of the heavy pages' training runs: one `RunRecord` per run, one `PageRuns` per page and scale.
 
-A run file (``runs/<page>/<scale>/<name>.json``, written by `ndgm.experiments.execute`) and a page's merged
-file (``<page>-<scale>.json``, `ndgm.experiments.collect`) are plain JSON; these classes read them once and
+A run file (``runs/<page>/<scale>/<name>.json``, written by `ndgm.networks.experiments.execute`) and a page's merged
+file (``<page>-<scale>.json``, `ndgm.networks.experiments.collect`) are plain JSON; these classes read them once and
 give the quantities every page, plot and claim uses as attributes, so that nothing digs through keys.
 No PyTorch needed.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import validation
+from .. import validation
 
 LEARNED_ACC = 0.5
 """A network has learned when its final validation accuracy is at least this (five times chance on ten
@@ -26,7 +26,7 @@ classes) and its loss stayed finite: the precondition of every network claim."""
 
 PILOT_PREFIX = "pilot-"
 """Runs whose name starts with this are a pilot (they choose a setting of the main runs, see
-ndgm.experiments.FIGURE2_PILOT): `PageRuns` keeps them apart from the runs the page's claims compare."""
+ndgm.networks.experiments.FIGURE2_PILOT): `PageRuns` keeps them apart from the runs the page's claims compare."""
 
 DEFAULTS = {"init": "default", "beta": None, "momentum": 0.0}
 """Model and configuration fields that older run files leave out, with the value they then had."""
@@ -35,7 +35,7 @@ DEFAULTS = {"init": "default", "beta": None, "momentum": 0.0}
 @dataclass(frozen=True)
 class RunRecord:
     """One training run: its network (`model`), training settings (`config`), per-epoch `history` and the
-    checks stored at its end (`sparsity`: ndgm.netcheck's report; `pruning`: accuracy after pruning)."""
+    checks stored at its end (`sparsity`: ndgm.networks.sparsity_check's report; `pruning`: accuracy after pruning)."""
 
     name: str
     model: dict
@@ -133,7 +133,7 @@ class PageRuns:
     def from_dict(cls, d: dict) -> "PageRuns":
         if not isinstance(d, dict) or not isinstance(d.get("runs"), dict):
             raise ValueError("results must be a page's merged results (a dict with 'runs'), as "
-                             "ndgm.netresults.best returns")
+                             "ndgm.networks.store.best returns")
         runs = {k: RunRecord.from_dict(v) for k, v in d["runs"].items()}
         return cls(d["page"], d["scale"], d["data"], d["environment"], d["started"], float(d["wall_s"]),
                    d.get("notes", ""), {k: r for k, r in runs.items() if not k.startswith(PILOT_PREFIX)},

@@ -7,7 +7,7 @@ setting and redraws; the readout shows the grid value actually used. The arrays 
 base64-encoded float32, which keeps a page of a few thousand runs under a megabyte or two.
 
 This module is the generic part, the figure spec and its rendering (`Control`, `Series`, `Panel`,
-`Readout`, `Explorer`); the book's own explorers, one per figure, are built in `ndgm.figure_explorers`.
+`Readout`, `Explorer`); the book's own explorers, one per figure, are built in `ndgm.figures.explorers`.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import validation
+from .. import validation
 
 
 @dataclass(frozen=True)

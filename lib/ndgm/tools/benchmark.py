@@ -1,6 +1,6 @@
 """Benchmark: one vectorised ndgm sweep against one torch.optim.SGD loop per configuration.
 
-    python -m ndgm.benchmark [--configs 1000] [--steps 10000] [--p 10] [--out result.json]
+    python -m ndgm.tools.benchmark [--configs 1000] [--steps 10000] [--p 10] [--out result.json]
 
 Runs NDGM on the toy LASSO (7) over a grid of (λ1, α) both ways, checks that both give the same
 iterates, and prints both wall times and their ratio. With `--out` it also writes them as JSON,
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import losses, optim, problems, run, validation
-from .machine import cpu_model, load
+from .. import losses, optim, problems, run, validation
+from ..machine import cpu_model, load
 
 
 def grid(configs: int):

@@ -1,8 +1,8 @@
 """ipywidgets controls for a live kernel (Jupyter, Binder, Colab): each change recomputes with ndgm.
 
-The built static book cannot run these (there is no kernel); it shows `ndgm.figure_explorers`'
+The built static book cannot run these (there is no kernel); it shows `ndgm.figures.explorers`'
 precomputed versions of the same figures instead. Each widget draws one reused figure
-(`ndgm.plots.PanelRow`) into an image widget, which every front end shows. A run that leaves the
+(`ndgm.figures.live.PanelRow`) into an image widget, which every front end shows. A run that leaves the
 finite range is drawn up to there and reported as "diverged at step k" in its panels and readouts.
 `pruning_widget` (page What works) redraws a matplotlib figure of its own into an output area.
 """
@@ -15,9 +15,11 @@ import numpy as np
 try:
     import ipywidgets  # noqa: F401  (imported in the functions; checked here to name the extra)
 except ImportError as err:
-    raise ImportError("ndgm.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
+    raise ImportError("ndgm.figures.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
 
-from . import convergence, figure_explorers, grids, optim, plots, problems, run, sparsity, stability, validation
+from ..studies import convergence, sparsity, stability
+from . import explorers, live
+from .. import grids, labels, optim, problems, run, validation
 
 
 def diverged_at(steps, *paths):
@@ -42,7 +44,7 @@ def _readout(items) -> str:
 class LiveFigure:
     """Controls whose every change recomputes with ndgm and redraws one reused figure.
 
-    Subclasses build `self.figure` (an `ndgm.plots.PanelRow`) before calling this constructor and
+    Subclasses build `self.figure` (an `ndgm.figures.live.PanelRow`) before calling this constructor and
     define `redraw(**values) -> readout HTML`, one argument per control, which updates the figure's
     lines. The figure is rendered to PNG here, into an image widget, so `last_redraw_s` measures the
     whole redraw (computation, drawing and encoding) in any front end.
@@ -94,12 +96,12 @@ class LassoExplorer(LiveFigure):
         self.curve_lam1 = validation.nonnegative("curve_lam1", curve_lam1).reshape(-1)
         self.marks = run.log_marks(self.steps, 60)
         self._curve_key, self._curve = None, None
-        self.figure = plots.lasso_live()
+        self.figure = live.lasso_live()
         super().__init__({
             "lam1": _log_slider("λ₁", 1.0, 1e-3, 1e2),
             "lr": _log_slider("α", 0.01, 1e-3, 1.0),
-            "optimizer": w.Dropdown(options=[(figure_explorers.OPTIMIZER_LABELS[o], o)
-                                             for o in figure_explorers.LASSO_OPTIMIZERS],
+            "optimizer": w.Dropdown(options=[(labels.LASSO_OPTIMIZER_LABELS[o], o)
+                                             for o in explorers.LASSO_OPTIMIZERS],
                                     value="gd", description="optimizer"),
             "problem": w.Dropdown(options=[(problems.LASSO_PROBLEM_LABELS[p], p) for p in problems.LASSO_PROBLEMS],
                                   value="toy", description="problem"),
@@ -149,7 +151,7 @@ class CaptureFigure(LiveFigure):
 
     def __init__(self, steps: int = 2000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
-        self.figure = plots.capture_live()
+        self.figure = live.capture_live()
         super().__init__({"lr": _log_slider("α", 0.01, 1e-4, 0.1)})
 
     def redraw(self, lr):
@@ -179,7 +181,7 @@ class EdgeFigure(LiveFigure):
 
     def __init__(self, steps: int = 1000, seed: int = 0):
         self.steps, self.seed = validation.count("steps", steps), seed
-        self.figure = plots.edge_live()
+        self.figure = live.edge_live()
         super().__init__({"lr": _log_slider("α", 0.1, 1e-2, 1e2)})
 
     def redraw(self, lr):
@@ -215,7 +217,7 @@ def edge_figure(**kwargs):
 
 
 def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy", steps: int = 2000):
-    """The live twin of `figure_explorers.pruning_explorer` for a kernel (page What works): ipywidgets sliders that rerun NDGM on each change and
+    """The live twin of `explorers.pruning_explorer` for a kernel (page What works): ipywidgets sliders that rerun NDGM on each change and
     redraw the measured and predicted fractions against τ. Returns the widget box."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
@@ -226,7 +228,7 @@ def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, probl
     sliders = {"lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(0.08), description="α"),
                "lam1": w.FloatLogSlider(value=lam1, base=10, min=-2, max=2, description="λ₁"),
                "tau": w.FloatLogSlider(value=tau, base=10, min=-6, max=0, description="τ"),
-               "problem": w.Dropdown(options=[(sparsity.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS], value=problem,
+               "problem": w.Dropdown(options=[(labels.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS], value=problem,
                                      description="problem")}
     readout = w.HTML()
 

@@ -8,7 +8,7 @@ Everything here is a vectorised call of `ndgm.run.run` or `ndgm.run.sweep` plus 
   proximal gradient method, how fast ISTA closes its gap to the minimum, and the search for the paper's
   1.62 and 25.4 (`general_lasso_curve`, `ista_gaps`, `b2_search`).
 
-The optimizer variants of Appendix B.3-B.4 (Table 1, Propositions B.3-B.5, Figure 5) are in `ndgm.variants`.
+The optimizer variants of Appendix B.3-B.4 (Table 1, Propositions B.3-B.5, Figure 5) are in `ndgm.studies.variants`.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import Lasso
 
-from . import losses, optim, paper, problems, run, validation
+from .. import losses, optim, paper, problems, run, validation
 
 B2_TARGETS = paper.B2_L1
 """Appendix B.2's two printed L1 norms (`ndgm.paper.B2_L1`): the small λ1 (the text names two) and λ1 = 10."""

@@ -1,6 +1,6 @@
 """The book's interactive figures for the static site, one function per figure, and the Section 4 grid they show.
 
-Each function turns results into an `ndgm.explorer.Explorer` (the generic spec that the site's
+Each function turns results into an `ndgm.figures.explorer.Explorer` (the generic spec that the site's
 ndgm-explorer.js draws):
 - `lasso_grid` runs every optimizer of `LASSO_OPTIMIZERS` on both Section 4 problems (`ndgm.problems.lasso_problem`)
   over λ1 x α, and `lasso_explorer` shows it (page "LASSO explorer");
@@ -15,18 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import netresults, paper, problems, run, validation
-from .sparsity import PRUNING_LABELS, PRUNING_PROBLEMS
+from ..networks import analysis
+from .. import paper, problems, run, validation
+from ..labels import LASSO_OPTIMIZER_LABELS, OPTIMIZER_LABELS, PRUNING_LABELS
+from ..studies.sparsity import PRUNING_PROBLEMS
+from .style import OPTIMIZER_COLORS
 from .explorer import Control, Explorer, Panel, Readout, Series
-from .grids import nearest
+from ..grids import nearest
 
 
 # ---------------------------------------------------------------- the Section 4 explorer
 
 LASSO_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam", "prox")
 """The optimizers Section 4's explorer (static and live) offers, in menu order."""
-OPTIMIZER_LABELS = {"gd": "GD (NDGM)", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam",
-                    "prox": "proximal (ISTA)"}
 """Their display names."""
 
 
@@ -74,7 +75,7 @@ def lasso_explorer(grid: LassoGrid) -> Explorer:
         Control("lam1", "λ₁", tuple(grid.lam1), "log", default=grid.lam1[len(grid.lam1) // 2]),
         Control("lr", "α", tuple(grid.lr), "log", default=grid.lr[nearest(grid.lr, 0.01, log=True)]),
         Control("optimizer", "optimizer", LASSO_OPTIMIZERS, "choice", default="gd",
-                labels=tuple(OPTIMIZER_LABELS[o] for o in LASSO_OPTIMIZERS)),
+                labels=tuple(LASSO_OPTIMIZER_LABELS[o] for o in LASSO_OPTIMIZERS)),
         Control("problem", "problem", problems.LASSO_PROBLEMS, "choice", default="toy",
                 labels=tuple(problems.LASSO_PROBLEM_LABELS[p] for p in problems.LASSO_PROBLEMS)),
     ]
@@ -107,7 +108,7 @@ YES_NO = ("no", "yes")
 
 
 def capture_explorer(relu, softplus, marks: int = 150) -> Explorer:
-    """Figure 1 with an α control: `relu` and `softplus` are `ndgm.convergence.CaptureCurves` over the
+    """Figure 1 with an α control: `relu` and `softplus` are `ndgm.studies.convergence.CaptureCurves` over the
     same grid of α. The curves are drawn at about `marks` log-spaced iterations; the readouts are
     computed from every iteration."""
     if not np.array_equal(relu.lr, softplus.lr):
@@ -139,9 +140,9 @@ def capture_explorer(relu, softplus, marks: int = 150) -> Explorer:
 
 
 def edge_explorer(curves, every: int = 5) -> Explorer:
-    """Figure 4 with an α control spanning both sides of 2/η: `curves` is an `ndgm.stability.EdgeCurves`.
+    """Figure 4 with an α control spanning both sides of 2/η: `curves` is an `ndgm.studies.stability.EdgeCurves`.
     Curves are drawn at every `every`-th iteration; the readouts use the last iteration; a diverged
-    run's second-half maximum is inf (`ndgm.stability.tail_max`), drawn as diverged."""
+    run's second-half maximum is inf (`ndgm.studies.stability.tail_max`), drawn as diverged."""
     every = validation.count("every", every)
     at = np.unique(np.append(curves.step[::every], curves.step[-1]))
     lr = ("lr",)
@@ -177,16 +178,16 @@ def edge_explorer(curves, every: int = 5) -> Explorer:
 def prune_explorer(results, taus=None, lr: float | None = None) -> Explorer:
     """Table 2 with a τ control: for every optimizer and λ1 > 0 of a `l1_vgg16` page's results at step size
     `lr` (default: the paper's α), the final fraction of weights with |w| < τ (measured, solid) and, for SGD,
-    the fraction that its swing αλ1 predicts (`ndgm.netresults.predicted_below`, dashed), against τ; one
+    the fraction that its swing αλ1 predicts (`ndgm.networks.analysis.predicted_below`, dashed), against τ; one
     panel per λ1."""
-    grid = netresults.TAU_GRID
+    grid = analysis.TAU_GRID
     taus = grid[(grid >= 1e-9) & (grid <= 1e-1)] if taus is None else np.asarray(taus, dtype=float)
     keep = [nearest(grid, t, log=True) for t in taus]
     if not np.allclose(grid[keep], taus, rtol=1e-9):
-        raise ValueError("taus must be values of ndgm.netresults.TAU_GRID")
+        raise ValueError("taus must be values of ndgm.networks.analysis.TAU_GRID")
     lr = paper.SECTION4_NETWORK["lr"] if lr is None else lr
-    recs = [r for r in netresults.as_runs(results).runs.values() if r.l1 > 0 and np.isclose(r.lr, lr)]
-    colors, names = netresults.OPTIMIZER_COLORS, netresults.OPTIMIZER_LABELS
+    recs = [r for r in analysis.as_runs(results).runs.values() if r.l1 > 0 and np.isclose(r.lr, lr)]
+    colors, names = OPTIMIZER_COLORS, OPTIMIZER_LABELS
     arrays, panels, readouts = {}, [], []
     for lam in sorted({r.l1 for r in recs}):
         series = []
@@ -195,11 +196,11 @@ def prune_explorer(results, taus=None, lr: float | None = None) -> Explorer:
             arrays[f"measured_{key}"] = (("tau",), np.asarray(rec.history["small_by_tau"])[keep])
             series.append(Series(f"measured_{key}", f"{names[rec.optimizer]} measured", colors[rec.optimizer]))
             if rec.optimizer == "sgd":
-                arrays[f"predicted_{key}"] = (("tau",), netresults.predicted_below(rec, taus))
+                arrays[f"predicted_{key}"] = (("tau",), analysis.predicted_below(rec, taus))
                 series.append(Series(f"predicted_{key}", f"{names[rec.optimizer]} predicted from αλ₁",
                                      colors[rec.optimizer], "dash"))
             readouts.append(Readout(f"λ₁ = {lam:g}, {names[rec.optimizer]}: measured", f"measured_{key}", 4))
-        vlines = tuple((netresults.swing("sgd", r.lr, lam), "αλ₁") for r in recs if r.l1 == lam and r.optimizer == "sgd")
+        vlines = tuple((analysis.swing("sgd", r.lr, lam), "αλ₁") for r in recs if r.l1 == lam and r.optimizer == "sgd")
         panels.append(Panel(f"λ₁ = {lam:g}: fraction of weights with |w| < τ", "tau", tuple(series),
                             xlabel="τ", ylabel="fraction of all weights", xlog=True, ylim=(0.0, 1.0),
                             vlines=vlines))
@@ -211,7 +212,7 @@ def prune_explorer(results, taus=None, lr: float | None = None) -> Explorer:
 # ---------------------------------------------------------------- the pruning threshold τ after NDGM (eqs. 7, 15)
 
 def pruning_explorer(grid) -> Explorer:
-    """The pruning threshold after NDGM (page "What works instead"): `grid` is an `ndgm.sparsity.pruning_grid`
+    """The pruning threshold after NDGM (page "What works instead"): `grid` is an `ndgm.studies.sparsity.pruning_grid`
     result; τ, α, λ1 and problem controls; measured and predicted fractions of |β_T| < τ against τ and
     against λ1, with the swing αλ1 marked."""
 

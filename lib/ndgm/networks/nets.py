@@ -5,7 +5,7 @@ ReLU or GELU, with and without batch norm; Appendix A.1 says they come from kuan
 ``models/vgg.py`` with average pooling in place of max pooling. Section 4 ("Experiments with deep
 networks", Figure 3, Table 2) fine-tunes torchvision's VGG16 with ImageNet weights.
 
-    from ndgm import nets
+    from ndgm.networks import nets
     net = nets.vgg(11, activation="gelu", batch_norm=False, pool="avg", width=0.25)
     model, weights = nets.vgg16(weights="auto")        # ImageNet conv layers, a fresh 512 -> 10 head
 """
@@ -28,11 +28,11 @@ try:
     from torch import nn
     import torchvision
 except ImportError as e:
-    raise ImportError("ndgm.nets needs PyTorch and torchvision: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.networks.nets needs PyTorch and torchvision: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
 from .data import network_timeout
-from .validation import choice, count, in_range
+from ..validation import choice, count, in_range
 
 # Layer lists of pytorch-cifar's VGGs: an int is a 3x3 convolution with that many output channels,
 # "M" a 2x2 pooling of stride 2. The depth is the original VGG's (convolutions + 3 linear layers);

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from . import losses, optim, problems, run, validation
+from .. import losses, optim, problems, run, validation
 
 @dataclass(frozen=True)
 class ZeroLanding:

@@ -1,6 +1,6 @@
-"""Benchmark: how long the live figures of `ndgm.widgets` take to redraw after a change of a control.
+"""Benchmark: how long the live figures of `ndgm.figures.widgets` take to redraw after a change of a control.
 
-    python -m ndgm.benchmark_redraw [--repeats 20] [--steps 1000] [--seed 0] [--out result.json]
+    python -m ndgm.tools.benchmark_redraw [--repeats 20] [--steps 1000] [--seed 0] [--out result.json]
 
 For each widget and each of its controls, sets the control `repeats` times to a new value (sliders:
 random positions of the slider, never the current one; menus: the next option) and reports the
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import machine, validation, widgets
+from .. import machine, validation
+from ..figures import widgets
 
 TARGETS_MS = {"lam1": 60.0, "lr": 150.0, "optimizer": 150.0, "problem": 150.0}
 """Issue 7's targets for the Section 4 explorer (median, page's 1,000 steps)."""

@@ -8,7 +8,7 @@ with the penalty over every parameter (weights, biases and batch-norm scales, as
 sums it). The penalty's gradient is added as λ1·sign(w), which is exactly what autograd returns for
 λ1·|w| (sign(0) = 0): the NDGM step of eq. (4), without building the penalty into the graph. With
 the proximal optimizers ("prox-sgd", "prox-adam") the penalty is not differentiated: their step
-soft-thresholds the weights (`ndgm.proximal`).
+soft-thresholds the weights (`ndgm.networks.proximal`).
 
 Per epoch the loop records the mean training cross-entropy and objective, the validation loss
 (the mean over images) and accuracy, the L1 norm of all weights, and the fractions of weights with
@@ -30,11 +30,12 @@ try:
     import torch.nn.functional as F
     from tqdm.auto import tqdm
 except ImportError as e:  # pragma: no cover - exercised by the packaging test
-    raise ImportError("ndgm.train needs PyTorch: pip install 'ndgm[torch]' "
+    raise ImportError("ndgm.networks.train needs PyTorch: pip install 'ndgm[torch]' "
                       "(or the repository's requirements.txt)") from e
 
-from . import paper, proximal, validation
-from .swing import OPTIMIZERS, TAU_GRID
+from .. import paper, validation
+from . import proximal
+from ..swing import OPTIMIZERS, TAU_GRID
 
 PROXIMAL = ("prox-sgd", "prox-adam")
 
@@ -193,7 +194,7 @@ def save_atomic(obj, path: str) -> None:
 def train(model, data, config: Config, *, device="cpu", checkpoint: str | None = None,
           progress: bool = True, compile: bool = False, channels_last: bool = False,
           bf16: bool = False, desc: str = "") -> History:
-    """Train `model` on `data` (an ndgm.data.Dataset) with a fresh optimizer; return its History.
+    """Train `model` on `data` (an ndgm.networks.data.Dataset) with a fresh optimizer; return its History.
 
     The training set is shuffled every epoch on the device with a generator seeded by
     `config.seed`; the last incomplete batch is dropped, so every step sees `batch_size` images.
@@ -204,7 +205,7 @@ def train(model, data, config: Config, *, device="cpu", checkpoint: str | None =
     meaning but not bitwise.
     """
     if not isinstance(config, Config):
-        raise ValueError(f"config must be an ndgm.train.Config; got {type(config).__name__}")
+        raise ValueError(f"config must be an ndgm.networks.train.Config; got {type(config).__name__}")
     device = as_device(device)
     n = data.x_train.shape[0]
     if n < config.batch_size:
