@@ -43,14 +43,15 @@ def figure2(gap11=0.01, gap19=0.1, noise=0.001, bn_gap=0.0, acc=0.8, seeds=5, so
         for s in range(seeds):
             base = 0.5 + 0.01 * s
             for act, extra in (("gelu", 0.0), ("relu", gap + noise * rng.standard_normal())):
-                model = {"arch": "vgg", "depth": depth, "activation": act, "batch_norm": bn, "pool": "avg", "width": 0.125}
+                model = {"arch": "vgg", "depth": depth, "activation": act, "batch_norm": bn, "pool": "avg", "width": 0.125,
+                         "init": "kaiming"}
                 runs.append(record(f"vgg{depth}-{act}-{'bn' if bn else 'nobn'}-seed{s}", model,
                                    {"optimizer": "adam", "lr": 1e-3, "l1": 0.0, "epochs": 3, "batch_size": 64, "seed": s},
                                    loss=[2.0, 1.0, base + extra], acc=[0.5, 0.7, acc]))
     for s in range(seeds):
         for i, beta in enumerate((1.0, 4.0, 16.0)):
             model = {"arch": "vgg", "depth": 19, "activation": "softplus", "batch_norm": False, "pool": "avg",
-                     "width": 0.125, "beta": beta}
+                     "width": 0.125, "beta": beta, "init": "kaiming"}
             runs.append(record(f"vgg19-softplus{beta:g}-nobn-seed{s}", model,
                                {"optimizer": "adam", "lr": 1e-3, "l1": 0.0, "epochs": 3, "batch_size": 64, "seed": s},
                                loss=[2.0, 1.0, 0.5 + 0.01 * s + i * softplus_step], acc=[0.5, 0.7, acc]))

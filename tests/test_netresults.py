@@ -54,8 +54,9 @@ def l1_record(optimizer, l1, *, start, end, epochs=4, n_train=400, batch=8, lr=A
 
 # ----- Figure 2 ----------------------------------------------------------------------------------------
 
-def fig2_run(depth, bn, act, seed, final, *, beta=None, optimizer="adam", lr=1e-3, momentum=0.0, init=None,
+def fig2_run(depth, bn, act, seed, final, *, beta=None, optimizer="adam", lr=1e-3, momentum=0.0, init="kaiming",
              acc=0.8):
+    """One Figure 2 run; by default with the main recipe's initialisation (He); init=None is PyTorch's."""
     model = {"arch": "vgg", "depth": depth, "batch_norm": bn, "activation": act}
     model.update({"beta": beta} if beta is not None else {})
     model.update({"init": init} if init is not None else {})
@@ -118,8 +119,8 @@ def test_figure2_smoothness_and_recipes():
                                                  "ReLU − softplus β = 16"]
     assert [c.final.mean for c in fig.smoothness] == pytest.approx([0.03, 0.06, 0.10 - 0.06])
     assert all(r.field("beta") == 16.0 for r in fig.smoothness[1].a)
-    assert list(fig.recipes) == ["Adam", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"]
-    assert fig.recipes["Adam"] is fig.gaps[(11, False)]
+    assert list(fig.recipes) == ["Adam, He init", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"]
+    assert fig.recipes["Adam, He init"] is fig.gaps[(11, False)]
     for label in ("SGD, momentum 0.9", "SGD, momentum 0.9, He init"):
         c = fig.recipes[label]
         assert c.final.mean == pytest.approx(0.04) and c.label == f"VGG11, {label}, ReLU − GELU"
@@ -136,16 +137,16 @@ def test_figure2_without_the_extra_families_has_none_of_them():
 
 def test_a_comparison_refuses_unpaired_seeds():
     res = fig2_page()
-    del res["runs"]["vgg19-gelu-nobn-adam0-seed2"]
+    del res["runs"]["vgg19-gelu-nobn-adam0kaiming-seed2"]
     with pytest.raises(ValueError, match=r"VGG19, without batch norm, ReLU − GELU: .*same seeds.*\[0, 1, 2\] and \[0, 1\]"):
         analysis.figure2(res)
     relu, gelu = (dict(activation=act, depth=11, batch_norm=False, optimizer="adam") for act in ("relu", "gelu"))
     with pytest.raises(ValueError, match="at least 2"):
         analysis.compare(fig2_page(seeds=(0,)), "one seed", relu, gelu)
-    # a spec that matches two runs of one seed (here Adam and SGD with momentum) pairs nothing by seed
+    # a spec that matches two runs of one seed (here Adam and SGD with momentum, both from He init) pairs nothing
     with pytest.raises(ValueError, match=r"one run per seed; got seeds \[0, 0, 1, 1, 2, 2\]"):
-        analysis.compare(fig2_page(), "ambiguous", dict(activation="relu", depth=11, batch_norm=False, init="default"),
-                           dict(activation="gelu", depth=11, batch_norm=False, init="default"))
+        analysis.compare(fig2_page(), "ambiguous", dict(activation="relu", depth=11, batch_norm=False, init="kaiming"),
+                           dict(activation="gelu", depth=11, batch_norm=False, init="kaiming"))
 
 
 def test_a_comparison_says_when_a_network_did_not_learn():

@@ -123,7 +123,7 @@ def test_figures_draw_diverged_results(figures, name, fill):
 
 
 def test_shown_leaves_out_what_no_axis_can_draw():
-    np.testing.assert_array_equal(style.shown([1.0, -2.0, np.inf, np.nan, 1e101, -1e101, 1e100]),
+    np.testing.assert_array_equal(style.on_chart([1.0, -2.0, np.inf, np.nan, 1e101, -1e101, 1e100]),
                                   [1.0, -2.0, np.nan, np.nan, np.nan, np.nan, 1e100])
 
 
@@ -154,7 +154,7 @@ def test_panel_row_never_raises_and_says_when_nothing_can_be_drawn(y, yscale):
     assert r.png().startswith(b"\x89PNG")
     lo, hi = r.axes[0].get_ylim()
     assert np.isfinite([lo, hi]).all() and lo < hi
-    drawable = live._drawable(style.shown(y), yscale)
+    drawable = style.drawable(style.on_chart(y), yscale)
     assert (r.notes[0].get_text() == "every value diverged or is not positive") == (not drawable.any())
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import paper
 from ..grids import nearest
-from .style import COLORS, SHOWN, lr_colors, new_axes, shown
+from .style import COLORS, SHOWN, lr_colors, new_axes, on_chart
 
 def step_size_regimes(runs: dict, schedules: dict, lr: float):
     """Section 2: |x_t| under NDGM on |x| for each step-size regime (left) and the step sizes α_t (right).
@@ -17,7 +17,7 @@ def step_size_regimes(runs: dict, schedules: dict, lr: float):
     """
     fig, (left, right) = new_axes(ncols=2)
     for name, res in runs.items():
-        x = shown(res["l1"])
+        x = on_chart(res["l1"])
         # the iterates jump across the kink every step: draw them faintly, and their two-step envelope
         left.semilogy(res.steps, x, color=COLORS.get(name), lw=0.5, alpha=0.3)
         left.semilogy(res.steps[1:], np.maximum(x[:-1], x[1:]), color=COLORS.get(name), lw=1.5, label=name)
@@ -37,7 +37,7 @@ def lasso_2d(example):
     fig, axes = new_axes(ncols=len(example.lam1))
     t = np.arange(example.trajectory.shape[0])
     for ax, lam, path in zip(axes, example.lam1, example.trajectory.swapaxes(0, 1)):
-        ax.plot(t, shown(path[:, 0]), color=COLORS["gd"], lw=0.8, marker=".", ms=3)
+        ax.plot(t, on_chart(path[:, 0]), color=COLORS["gd"], lw=0.8, marker=".", ms=3)
         ax.axvline(example.switch, color="0.5", ls="--", lw=1)
         ax.set_yscale("symlog", linthresh=1e-3)
         ax.set(xlabel="iteration t", ylabel=r"$\beta_t[0] = \beta_t[1]$", title=rf"$\lambda_1 = {lam:g}$")
@@ -86,7 +86,7 @@ def b2_search(search):
     best = search.best()
     a = int(np.flatnonzero(search.lr == best["lr"])[0])
     fig, (ax,) = new_axes(width=6.0, height=4.0)
-    l1 = shown(search.l1)
+    l1 = on_chart(search.l1)
     for i, color in zip(range(3), ("#1f77b4", "#2ca02c", "#d62728")):
         ax.plot(search.steps[1:], l1[1:, i, a], color=color, lw=0.6, alpha=0.35)
         ax.plot(search.steps[1:], np.median(l1[1:, i, a], axis=-1), color=color, lw=2,
@@ -166,8 +166,8 @@ def capture(relu, softplus, lr: float):
     for name, cur, style, color in (("ReLU (NDGM)", relu, "-", COLORS["gd"]),
                                     ("softplus (GD)", softplus, "--", COLORS["rmsprop"])):
         i = nearest(cur.lr, lr, log=True)
-        left.semilogy(cur.step, shown(cur.gap[i]), style, color=color, label=name)
-        right.plot(cur.step, shown(cur.linf[i]), style, color=color, label=name)
+        left.semilogy(cur.step, on_chart(cur.gap[i]), style, color=color, label=name)
+        right.plot(cur.step, on_chart(cur.linf[i]), style, color=color, label=name)
     right.axhline(1.0, color="k", lw=0.8, ls=":")
     for ax in (left, right):
         ax.set(xscale="symlog", xlim=(0, relu.step[-1]))
@@ -248,8 +248,8 @@ def epigraph(geom):
     left.set(ylim=(-0.6 * lam, 1.3 * lam), xlabel="x", ylabel="w", title=r"supporting lines of $f(x) = \lambda|x|$ at 0")
     left.legend(frameon=False, fontsize=8, loc="lower right")
     k = np.arange(len(geom.ndgm))
-    right.plot(k, shown(geom.ndgm), marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
-    right.plot(k, shown(geom.gd), marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
+    right.plot(k, on_chart(geom.ndgm), marker="o", ms=4, color=COLORS["gd"], label=r"NDGM on $\lambda|x|$")
+    right.plot(k, on_chart(geom.gd), marker="s", ms=4, color=COLORS["rmsprop"], label=r"GD on $(\lambda/2)x^2$")
     right.axhline(0.0, color="k", lw=0.8, ls=":")
     right.set(xlabel="iteration k", ylabel=r"$x_k$", title=rf"same step $\alpha = {geom.lr:g}$")
     right.legend(frameon=False)
@@ -264,10 +264,10 @@ def edge_of_stability(curves, shown=paper.FIGURE4_LR):
     α > 2/η; `curves` is an `ndgm.studies.stability.EdgeCurves`.
     """
     fig, axes = new_axes(ncols=len(shown) + 1, width=3.6)
-    quad = shown(curves.quadratic)        # its blow-up leaves the chart at SHOWN
+    quad = on_chart(curves.quadratic)        # its blow-up leaves the chart at SHOWN
     for ax, a, color in zip(axes, shown, (COLORS["gd"], COLORS["adam"], COLORS["rmsprop"], COLORS["prox"])):
         i = nearest(curves.lr, a, log=True)
-        ax.plot(curves.step, shown(curves.huber[i]), color=color, lw=0.8)
+        ax.plot(curves.step, on_chart(curves.huber[i]), color=color, lw=0.8)
         ax.set(xlabel="iteration k", ylabel=r"$L_7(\beta_k)$", title=rf"Huber (10), $\alpha = {curves.lr[i]:g}$")
         axes[-1].semilogy(curves.step, quad[i], color=color, lw=0.8, label=rf"$\alpha = {curves.lr[i]:g}$")
     axes[-1].set(ylim=(1e-35, SHOWN), xlabel="iteration k", ylabel="least-squares loss",
@@ -282,11 +282,11 @@ def stability_sweep(curves):
     `curves` is an `ndgm.studies.stability.EdgeCurves`.
     """
     fig, (ax,) = new_axes(width=7.0, height=4.0)
-    ax.loglog(curves.lr, shown(curves.huber_tail_max), marker="o", ms=3, color=COLORS["gd"],
+    ax.loglog(curves.lr, on_chart(curves.huber_tail_max), marker="o", ms=3, color=COLORS["gd"],
               label=r"Huber: $\max_{k > T/2} f(\beta_k) - f^*$")
-    ax.loglog(curves.lr, shown(curves.huber_best), marker=".", ms=3, ls=":", color=COLORS["gd"],
+    ax.loglog(curves.lr, on_chart(curves.huber_best), marker=".", ms=3, ls=":", color=COLORS["gd"],
               label=r"Huber: $\min_k f(\beta_k) - f^*$")
-    ax.loglog(curves.lr, shown(curves.quadratic_tail_max), marker="s", ms=3, color=COLORS["adam"],
+    ax.loglog(curves.lr, on_chart(curves.quadratic_tail_max), marker="s", ms=3, color=COLORS["adam"],
               label="quadratic (until it diverges)")
     ax.loglog(curves.lr, curves.bound, color="k", lw=1.0, label=r"D.1 bound $\alpha L^2$")
     ax.axvline(curves.edge, color=COLORS["adam"], ls="--", lw=1.0, label=rf"$2/\eta = {curves.edge:.3f}$")

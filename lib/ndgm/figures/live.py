@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .style import COLORS, data_limits, drawable, rounded_limits, shown
+from .style import COLORS, data_limits, drawable, rounded_limits, on_chart
 
 class PanelRow:
     """A row of panels drawn once and then updated in place: the live figures of `ndgm.figures.widgets`.
@@ -74,7 +74,7 @@ class PanelRow:
 
     def show(self, key: str, x, y):
         """Set line `key` to (x, y), leaving out the values of y that cannot be drawn (`_shown`)."""
-        self.lines[key].set_data(np.asarray(x, dtype=float), shown(y))
+        self.lines[key].set_data(np.asarray(x, dtype=float), on_chart(y))
 
     def note(self, panel: int, text: str):
         """A line of text in the top left corner of panel number `panel` ("" for none)."""

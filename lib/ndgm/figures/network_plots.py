@@ -13,11 +13,11 @@ from ..grids import nearest
 from ..labels import ACTIVATION_LABELS, METHOD_LABELS, OPTIMIZER_LABELS, PRUNING_LABELS
 from ..networks import analysis
 from ..studies.sparsity import PRUNING_PROBLEMS
-from .style import ACTIVATION_COLORS, METHOD_COLORS, OPTIMIZER_COLORS, lr_colors, new_axes, rounded_limits, shown
+from .style import ACTIVATION_COLORS, METHOD_COLORS, OPTIMIZER_COLORS, lr_colors, new_axes, rounded_limits, on_chart
 
 def _loss_band(ax, recs, color, label):
     """The mean training loss per epoch of `recs` (one line) and the band from the lowest to the highest seed."""
-    curves = shown([r.history["train_loss"] for r in recs])
+    curves = on_chart([r.history["train_loss"] for r in recs])
     epochs = np.arange(1, curves.shape[1] + 1)
     with warnings.catch_warnings():          # an epoch where every seed diverged is a gap
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -110,7 +110,7 @@ def l1_norms(results, lr=None):
 
     def draw(ax, rec, **style):
         steps = np.arange(rec.epochs + 1) * rec.steps_per_epoch
-        ax.semilogy(steps, shown(np.concatenate([[rec.history["l1_start"]], rec.history["l1"]])),
+        ax.semilogy(steps, on_chart(np.concatenate([[rec.history["l1_start"]], rec.history["l1"]])),
                     color=OPTIMIZER_COLORS[rec.optimizer], **style)
 
     for ax, lam in zip(axes, lams):
@@ -152,22 +152,22 @@ def method_comparison(comparison):
     exact_l1, exact_zeros = np.abs(c.exact).sum(-1), np.mean(c.exact == 0.0, axis=-1)
     for m, label in METHOD_LABELS.items():
         style = dict(color=METHOD_COLORS[m], marker="o", ms=3, lw=1.2, label=label)
-        axes[0].plot(c.lam1, shown(c.l1[m]), **style)
-        axes[1].plot(c.lam1, shown(c.zeros[m]), **style)
+        axes[0].plot(c.lam1, on_chart(c.l1[m]), **style)
+        axes[1].plot(c.lam1, on_chart(c.zeros[m]), **style)
         with np.errstate(invalid="ignore"):
-            gap = shown(c.gap[m])
+            gap = on_chart(c.gap[m])
             axes[2].plot(c.lam1, np.where(gap > 0, gap, np.nan), **style)
-            its = shown(c.iterations[m])
+            its = on_chart(c.iterations[m])
             axes[3].plot(c.lam1, np.where(its > 0, its, np.nan), **style)
-    axes[0].plot(c.lam1, shown(exact_l1), "k--", lw=1, label=r"exact $\beta^*$")
-    axes[1].plot(c.lam1, shown(exact_zeros), "k--", lw=1)
+    axes[0].plot(c.lam1, on_chart(exact_l1), "k--", lw=1, label=r"exact $\beta^*$")
+    axes[1].plot(c.lam1, on_chart(exact_zeros), "k--", lw=1)
     axes[2].axhline(c.target, color="#333333", lw=0.8, ls=":")
     axes[0].set_yscale("symlog", linthresh=0.1)
     axes[0].set_ylim(bottom=0.0)
     axes[0].set(ylabel=r"$\|\beta_T\|_1$", title="L1 norm at the end")
     axes[1].set(ylabel="fraction exactly 0", title="exact zeros", ylim=(-0.02, 1.02))
-    gaps = np.concatenate([shown(c.gap[m]) for m in METHOD_LABELS] + [[c.target]])
-    its = np.concatenate([shown(c.iterations[m]) for m in METHOD_LABELS])
+    gaps = np.concatenate([on_chart(c.gap[m]) for m in METHOD_LABELS] + [[c.target]])
+    its = np.concatenate([on_chart(c.iterations[m]) for m in METHOD_LABELS])
     axes[2].set(yscale="log", ylabel=r"$f(\beta_T) - f(\beta^*)$", title="gap to the exact minimum (0 not drawn)",
                 ylim=rounded_limits(gaps, "log"))
     axes[3].set(yscale="log", ylabel="iterations (CD: epochs)", title=f"iterations to a gap of {c.target:g}",
@@ -185,11 +185,11 @@ def pruning_threshold(grid, lr: float = 0.01):
     one panel per problem (eq. 7 and eq. 15)."""
     j = nearest(grid.lr, lr, log=True)
     fig, axes = new_axes(ncols=len(PRUNING_PROBLEMS))
-    tau = shown(grid.tau)
+    tau = on_chart(grid.tau)
     for i, (ax, name) in enumerate(zip(axes, PRUNING_PROBLEMS)):
         for color, k in zip(lr_colors(len(grid.lam1)), range(len(grid.lam1))):
-            ax.plot(tau, shown(grid.measured[i, j, k]), color=color, lw=1.3, label=rf"$\lambda_1 = {grid.lam1[k]:.3g}$")
-            ax.plot(tau, shown(grid.predicted[i, j, k]), color=color, lw=1, ls="--")
+            ax.plot(tau, on_chart(grid.measured[i, j, k]), color=color, lw=1.3, label=rf"$\lambda_1 = {grid.lam1[k]:.3g}$")
+            ax.plot(tau, on_chart(grid.predicted[i, j, k]), color=color, lw=1, ls="--")
         ax.set(xscale="log", xlabel=r"$\tau$", ylabel=r"fraction of $|\beta_T| < \tau$", ylim=(-0.02, 1.02),
                xlim=rounded_limits(tau, "log"),
                title=f"{PRUNING_LABELS[name]}, α = {grid.lr[j]:g} (dashed: predicted)")
@@ -206,13 +206,13 @@ def network_sweeps(sweeps: dict):
     for opt, sw in sweeps.items():
         style = dict(color=OPTIMIZER_COLORS[opt], marker="o", ms=3, lw=1.2,
                      ls="--" if opt.startswith("prox") else "-", label=OPTIMIZER_LABELS[opt])
-        axes[0].plot(sw.lam1, shown(sw.zeros), **style)
-        axes[1].plot(sw.lam1, shown(sw.below), **style)
+        axes[0].plot(sw.lam1, on_chart(sw.zeros), **style)
+        axes[1].plot(sw.lam1, on_chart(sw.below), **style)
         with np.errstate(invalid="ignore"):
-            norm = shown(sw.l1_norm)
+            norm = on_chart(sw.l1_norm)
             axes[2].plot(sw.lam1, np.where(norm > 0, norm, np.nan), **style)
-        axes[3].plot(sw.lam1, shown(sw.val_acc), **style)
-    norms = np.concatenate([shown(sw.l1_norm) for sw in sweeps.values()])
+        axes[3].plot(sw.lam1, on_chart(sw.val_acc), **style)
+    norms = np.concatenate([on_chart(sw.l1_norm) for sw in sweeps.values()])
     axes[0].set(ylabel="fraction exactly 0", title="exact zeros", ylim=(-0.02, 1.02))
     axes[1].set(ylabel=r"fraction of $|w| < 10^{-5}$", title=r"below $10^{-5}$", ylim=(-0.02, 1.02))
     axes[2].set(yscale="log", ylabel=r"$\|w\|_1$", title=r"$\|w\|_1$ at the end (0 not drawn)",

@@ -38,7 +38,7 @@ locator places ticks up to one axis span beyond the limits, so limits within 1e-
 tick inside float64's range (1.8e308); wider ones raise OverflowError when the ticks are formatted."""
 
 
-def shown(values):
+def on_chart(values):
     """`values` as floats, with those that are not finite or beyond ±SHOWN replaced by nan (a gap)."""
     v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
