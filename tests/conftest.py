@@ -4,8 +4,10 @@ nbmake runs a notebook with its own folder as the working directory, and collect
 files. Before collection (and before xdist starts its workers) every page of _toc.yml is written
 as `book/<page>.nbmake.ipynb`, so that `pytest --nbmake book` executes each page with book/ as its
 working directory; the copies are removed when the session ends. The book build ignores them.
+
+The book itself is built once, in the background from the start of the session (tests/book_build.py), while
+the tests that do not read it run first; the tests that do read it (the `html` fixture) are ordered last.
 """
-import fcntl
 import json
 import os
 
@@ -13,6 +15,8 @@ import os
 # PyTorch's and OpenBLAS's thread pools slow down by 5-10x when more threads than cores spin.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +31,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "binder"))   # binder/book_toc.py
 from book_toc import ROOT, toc_pages  # noqa: E402
 
+
 BOOK = ROOT / "book"
 SUFFIX = ".nbmake.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,7 +39,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Known harmless theme noise: sphinx-thebe's inline config is emitted twice on every page, and
 # the pydata theme resets an unset colour mode.
 HARMLESS = re.compile(r"THEBE_JS_URL'? has already been declared|Got invalid theme mode")
@@ -49,7 +53,19 @@ def pytest_configure(config):
         return
     # One claims ledger for the whole session: tests/test_claims.py, the book build and the executed ledger
     # page all read it from here (ndgm.claims.ledger's cache, keyed by the sources and the results).
-    os.environ.setdefault("NDGM_LEDGER_CACHE", os.path.join(tempfile.mkdtemp(prefix="ndgm-ledger-"), "ledger.pickle"))
+    # The folder of the session's one book build (`_start_book_build`). Both folders go when the session ends.
+    config._made = []
+    if "NDGM_LEDGER_CACHE" not in os.environ:
+        config._made.append(tempfile.mkdtemp(prefix="ndgm-ledger-"))
+        os.environ["NDGM_LEDGER_CACHE"] = os.path.join(config._made[-1], "ledger.pickle")
+    # The studies' longest computations (ndgm.memo), shared by the pages run by nbmake, the book build, the
+    # ledger and the tests, which ask for many of them with the same arguments.
+    if "NDGM_MEMO" not in os.environ:
+        config._made.append(tempfile.mkdtemp(prefix="ndgm-memo-"))
+        os.environ["NDGM_MEMO"] = config._made[-1]
+    if "NDGM_BOOK_BUILD" not in os.environ:
+        config._made.append(tempfile.mkdtemp(prefix="ndgm-book-"))
+        os.environ["NDGM_BOOK_BUILD"] = config._made[-1]
     for stale in page_notebooks():
         stale.unlink()
     for name in toc_pages():
@@ -57,35 +73,70 @@ def pytest_configure(config):
         nbformat.write(jupytext.read(page), page.with_name(page.stem + SUFFIX))
 
 
+BUILD_PRIORITY = 5
+"""How much nicer than the book build the xdist workers (and the kernels and browsers they start) run once they
+have collected: the build is the session's longest single task, so it gets a core of its own while the workers
+share what is left."""
+
+
+def _start_book_build() -> Path:
+    """Start the session's book build (tests/book_build.py) in the background unless a process already has;
+    return its folder. The first caller creates ``started`` (holding the build's pid) in NDGM_BOOK_BUILD."""
+    out = Path(os.environ["NDGM_BOOK_BUILD"])
+    try:
+        fd = os.open(out / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return out
+    build = subprocess.Popen([sys.executable, str(ROOT / "tests" / "book_build.py"), str(out)], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    os.write(fd, str(build.pid).encode())
+    os.close(fd)
+    return out
+
+
+@pytest.hookimpl(trylast=True)                # after -k and -m have deselected
+def pytest_collection_modifyitems(items):
+    """Tests that read the built book run last (a stable sort: every xdist worker collects the same order), and
+    when the session has any, the book build starts now, in the background, beside the tests that do not."""
+    needs = [("html" in getattr(item, "fixturenames", ())) for item in items]
+    items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
+    if any(needs):
+        _start_book_build()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.nice(BUILD_PRIORITY)               # after starting the build, which keeps the normal priority
+
+
 def pytest_unconfigure(config):
     if hasattr(config, "workerinput"):
         return
     for nb in page_notebooks():
         nb.unlink()
+    build = Path(os.environ["NDGM_BOOK_BUILD"])
+    if (build / "started").exists() and not (build / "book-build.json").exists():   # the session ended first
+        try:
+            os.killpg(int((build / "started").read_text()), signal.SIGKILL)
+        except (ValueError, ProcessLookupError):
+            pass
+    for folder in getattr(config, "_made", ()):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def html(tmp_path_factory) -> Path:
-    """Build the book once per session with warnings as errors; return its html folder.
+def html() -> Path:
+    """The book built once per session with warnings as errors (tests/book_build.py); its html folder.
 
-    Under `pytest -n 2` both workers share the one build through a lock file (the `xdist_group`
-    mark alone does not keep them together with pytest 9.2 and xdist 3.8, pytest-xdist#1386).
+    The build starts in the background once collection finds a test that reads it (`pytest_collection_modifyitems`);
+    every worker waits here for its record (a lock file alone would leave a worker idle for the build's minutes).
     """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the session's folder, above each worker's own
-    out, record = shared / "book", shared / "book-build.json"
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
-           "--path-output", str(out), "-W", "-n", "--keep-going"]
-    with open(shared / "book-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not record.exists():
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-            log = ANSI.sub("", proc.stdout + proc.stderr)[-6000:]
-            record.write_text(json.dumps({"returncode": proc.returncode, "log": log}))
-    result = json.loads(record.read_text())
+    out = _start_book_build()
+    deadline = time.monotonic() + 3600
+    while not (out / "book-build.json").exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the book build into {out} did not end within an hour", pytrace=False)
+        time.sleep(1)
+    result = json.loads((out / "book-build.json").read_text())
     if result["returncode"]:
-        pytest.fail(f"`{' '.join(cmd)}` exited {result['returncode']}; log tail:\n{result['log']}",
+        pytest.fail(f"`{result['command']}` exited {result['returncode']}; log tail:\n{result['log']}",
                     pytrace=False)
     return out / "_build" / "html"
 

@@ -110,7 +110,7 @@ def _fake_curves(rise, linf_max):
 
 def _fake_scan(both):
     return convergence.CaptureScan(np.array([LR]), np.arange(2), np.where(both, -1e-3, 1e-3) * np.ones((2, 1)),
-                                   np.where(both, 1.5, 0.8) * np.ones((2, 1)))
+                                   np.where(both, 1.5, 0.8) * np.ones((2, 1)), 3)
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def test_rates_from_the_library():
 def test_rates_rule(smooth, nonsmooth, verdict):
     slope = {"smooth worst": smooth, "smooth easy": -0.3, "nonsmooth worst": nonsmooth, "nonsmooth easy": -1.0}
     eps = np.array([0.1, 0.01])
-    fake = convergence.Rates(eps, eps, {k: np.array([1.0, 2.0]) for k in slope}, slope, {k: 1.0 for k in slope})
+    fake = convergence.Rates(eps, eps, {k: np.array([1.0, 2.0]) for k in slope}, slope, {k: 1.0 for k in slope}, 16)
     assert claims.get("rates", result=fake).verdict == verdict
 
 

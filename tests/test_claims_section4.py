@@ -159,9 +159,9 @@ def test_general_lasso_and_soft_thresholding(small):
     assert claims.get("b2-paradox", general=falling).verdict == "reproduced qualitatively"
     st = claims.get("soft-threshold", ista=ista, general=g)
     assert st.verdict == "not reproduced"
-    worst = ista["gap"].max(axis=1)                                          # the deciding numbers
+    worst = ista.gap.max(axis=1)                                             # the deciding numbers
     assert st.value("ISTA's largest gap after 15000 steps") == worst[-1] < S.ISTA_TOL
-    assert [st.value(f"ISTA's largest gap after {n} steps") for n in ista["at"]] == list(worst)
+    assert [st.value(f"ISTA's largest gap after {n} steps") for n in ista.at] == list(worst)
     assert np.all(np.diff(worst) < 0)
     # the record is about (15) only, and names the claim that judges networks
     assert "(15)" in st.statement and "what-works-network" in st.statement and "what_works" in st.statement

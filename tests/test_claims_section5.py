@@ -123,8 +123,8 @@ def test_eq6_rule():
     lr = np.array([0.9, 1.0, 1.1])
     grows = stability.UnboundedRuns(lr, np.array([[1.0, 0.5], [1.0, 3.0], [1.0, 9.0]]))       # T = 1
     bounded = stability.UnboundedRuns(lr, np.array([[1.0, 0.5], [1.0, 0.5], [1.0, 0.5]]))
-    smooth = stability.HuberSmoothness(2.0, 0.5)                     # quotients within η = 2: L-smooth by (5)
-    rough = stability.HuberSmoothness(2.0, 3.0)                      # a quotient above η: not L-smooth
+    smooth = stability.HuberSmoothness(2.0, 0.5, pairs=10)           # quotients within η = 2: L-smooth by (5)
+    rough = stability.HuberSmoothness(2.0, 3.0, pairs=10)            # a quotient above η: not L-smooth
     assert S.eq6(blow=grows, curves=_curves(), smooth=smooth).verdict == "reproduced qualitatively"
     assert S.eq6(blow=bounded, curves=_curves(), smooth=smooth).verdict == "reproduced qualitatively"
     assert S.eq6(blow=grows, curves=_curves(), smooth=rough).verdict == "reproduced qualitatively"
@@ -150,8 +150,8 @@ def test_d1_rule(small_toy):
 
 def test_huber_smooth_rule(page):
     const = page[0]["const"]
-    assert S.huber_smooth(smooth=stability.HuberSmoothness(const.eta, 0.5), const=const).verdict == "paper inconsistent"
-    assert S.huber_smooth(smooth=stability.HuberSmoothness(const.eta, 2 * const.eta), const=const).verdict == "reproduced"
+    assert S.huber_smooth(smooth=stability.HuberSmoothness(const.eta, 0.5, pairs=10), const=const).verdict == "paper inconsistent"
+    assert S.huber_smooth(smooth=stability.HuberSmoothness(const.eta, 2 * const.eta, pairs=10), const=const).verdict == "reproduced"
 
 
 def test_toy_rule(small_toy):
@@ -164,10 +164,10 @@ def test_toy_rule(small_toy):
 def test_ma_rule(page):
     const = page[0]["const"]
     lr = np.array([1.0, 10.0])
-    linear = stability.HuberResiduals(lr, np.array([0.4, 1.0]), np.array([0.9, 9.0]), np.array([0.1, 1.1]))
-    quadratic = stability.HuberResiduals(lr, np.array([0.0, 0.1]), np.array([0.1, 0.2]), np.array([0.0, 0.0]))
-    smooth = stability.HuberSmoothness(const.eta, 0.1)
-    rough = stability.HuberSmoothness(const.eta, 2 * const.eta)
+    linear = stability.HuberResiduals(lr, np.array([0.4, 1.0]), np.array([0.9, 9.0]), np.array([0.1, 1.1]), last=200)
+    quadratic = stability.HuberResiduals(lr, np.array([0.0, 0.1]), np.array([0.1, 0.2]), np.array([0.0, 0.0]), last=200)
+    smooth = stability.HuberSmoothness(const.eta, 0.1, pairs=10)
+    rough = stability.HuberSmoothness(const.eta, 2 * const.eta, pairs=10)
     assert S.ma_counterexample(late=linear, smooth=rough, const=const).verdict == "not reproduced"
     assert S.ma_counterexample(late=quadratic, smooth=smooth, const=const).verdict == "not reproduced"
     assert S.ma_counterexample(late=quadratic, smooth=rough, const=const).verdict == "reproduced"

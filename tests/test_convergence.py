@@ -220,8 +220,136 @@ def test_derived_quantities_of_the_capture_results():
                                       0.0, 1.0, 1.0, 4)
     assert np.isnan(never.rises_from)
     rise = np.array([[1e-6, -1.0, -1.0, 0.3], [-1.0, -1.0, -1.0, 0.2]])        # (S, A)
-    scan = convergence.CaptureScan(lr, np.arange(2), rise, np.full((2, 4), 2.0))
+    scan = convergence.CaptureScan(lr, np.arange(2), rise, np.full((2, 4), 2.0), 10)
     np.testing.assert_array_equal(scan.window, [1e-2, 1e-1])
     np.testing.assert_array_equal(scan.rough(), [True, False, False, False])
     assert scan.rough_rise() == 1e-6 and scan.first_rise == 1.0
     np.testing.assert_array_equal(scan.rough(top=1.0), [True, False, False, True])
+
+
+# ----- the numbers the page prints (book/convergence.md glues them with prefix "conv_") -----
+
+def _glue_names(page="convergence"):
+    """Every {glue:text}`name` the page's prose reads."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "book" / f"{page}.md").read_text()
+    return {n.split(":")[0] for n in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", text)}
+
+
+def test_paper_numbers_are_the_papers_figure1_set_up():
+    from ndgm import paper
+    n = convergence.paper_numbers()
+    assert n["paper_n"] == 20 and n["paper_p"] == 500 and n["paper_lam2"] == convergence.RIDGE == 0.01
+    assert n["paper_Z1"] == "[-1, 1]" and n["paper_q1"] == "[-1, 0]" and n["paper_beta0"] == "[-1, 1]"
+    assert n["paper_radius"] == paper.CAPTURE_RADIUS == 1.0 and n["paper_linf"] == 1.0
+
+
+def test_curve_and_explorer_numbers_read_the_runs():
+    lr = np.array([1e-3, 1e-2, 1e-1, 1.0])
+    rose = np.array([True, False, True, True])
+    loss = np.where(rose[:, None], [[1.0, 0.5, 0.7]], [[1.0, 0.5, 0.4]])
+    linf = np.array([[0.5, 1.5, 1.2]] * 2 + [[0.5, 0.9, 0.8]] * 2)
+    cur = convergence.CaptureCurves(lr, np.arange(3), loss, linf, 0.25, 12.0, 0.5, 4)
+    n = cur.numbers()
+    assert n == {"alpha": 1e-3, "linf0": 0.5, "linfmax": 1.5, "argmax": 1, "rise": pytest.approx(0.2),
+                 "l2": 12.0, "star": 0.5, "p": 4, "sqrt_p": 2.0, "start_frac": 600.0}
+    assert cur.numbers(i=2)["linfmax"] == 0.9 and cur.numbers(i=1)["rise"] == pytest.approx(-0.1)
+    soft = convergence.CaptureCurves(lr, np.arange(3), np.tile([1.0, 0.5, 0.4], (4, 1)), linf, 0.0, 3.0, 0.25, 9)
+    pair = convergence.capture_curves_numbers(cur, soft)
+    assert pair["relu_l2"] == 12.0 and pair["soft_l2"] == 3.0 and pair["soft_star"] == 0.25
+    assert pair["p"] == 4 and pair["sqrt_p"] == 2.0 and pair["alpha"] == 1e-3
+    assert pair["soft_rise"] == pytest.approx(-0.1) and pair["relu_rise"] == pytest.approx(0.2)
+    # softplus never rises, so there is no α from which the loss rises with both: no α counts as a tick below it
+    grid = convergence.explorer_numbers(cur, soft)
+    assert np.isnan(grid["grid_top"]) and grid["grid_ticks"] == 0
+    assert grid["grid_runs"] == 8 and grid["grid_escapes"] == 4
+    both = convergence.explorer_numbers(cur, cur)
+    assert both["grid_top"] == 0.1 and both["grid_ticks"] == 1 and both["grid_escapes"] == 4
+
+
+def test_scan_numbers_pair_the_two_activations():
+    lr = np.array([1e-3, 1e-2, 1e-1, 1.0])
+    rise = np.array([[1e-6, -1.0, -1.0, 0.3], [-1.0, -1.0, -1.0, 0.2]])        # (S, A)
+    relu = convergence.CaptureScan(lr, np.arange(2), rise, np.full((2, 4), 2.0), 10)
+    soft = convergence.CaptureScan(lr, np.arange(2), np.where(rise > 0, 0.1, -1.0) * [1, 1, 1, 1],
+                                   np.array([[2.0, 2.0, 0.5, 2.0], [2.0, 2.0, 2.0, 2.0]]), 10)
+    n = relu.numbers()
+    assert (n["lo"], n["hi"], n["first_rise"]) == (1e-2, 1e-1, 1.0)
+    assert n["rough_count"] == 1 and n["rough_rise"] == 1e-6 and n["escaped"] == n["runs"] == 8
+    assert (n["n_scan"], n["seeds"], n["steps"], n["scan_lo"], n["scan_hi"]) == (4, 2, 10, 1e-3, 1.0)
+    assert relu.numbers(top=1.0)["rough_count"] == 2
+    pair = convergence.capture_scan_numbers(relu, soft)
+    # softplus: the loss rose at 1e-3 and 1.0 for seed 0, and seed 0 did not escape at 0.1: its window is 1e-2
+    assert pair["soft_lo"] == pair["soft_hi"] == 1e-2 and pair["relu_hi"] == 0.1
+    assert pair["soft_rough"] == 1 and pair["escaped"] == 15 and pair["runs"] == 16
+    empty = convergence.CaptureScan(lr, np.arange(2), np.ones((2, 4)), np.ones((2, 4)), 10).numbers()
+    assert np.isnan(empty["lo"]) and np.isnan(empty["hi"]) and np.isnan(empty["rough_rise"])
+
+
+def test_capture_test_numbers_count_the_runs():
+    lr = np.array([1e-3, 1e-2, 1e-1])
+    monotone = np.array([[True, True, False], [True, True, True]])
+    max_dist = np.array([[0.9, 1.5, 3.0], [0.95, 0.99, 1.2]])
+    t = convergence.CaptureTest(lr, np.arange(2), 0.99, monotone, max_dist, max_dist / 2)
+    n = t.numbers(lr=0.011)
+    assert n == {"radius": 0.99, "runs": 6, "mono": 5, "left": 2, "max": 1.5, "left_lo": 1e-2, "left_hi": 1e-1,
+                 "at_lr": 1}
+    assert "at_lr" not in t.numbers() and t.leaves_at(0.1) == int(t.leaves[:, 2].sum()) == 1
+    inside = convergence.CaptureTest(lr, np.arange(2), 0.99, monotone, np.full((2, 3), 0.99), np.zeros((2, 3)))
+    pair = convergence.capture_test_numbers(t, inside, 1e-2)
+    assert pair["test_relu_left"] == 2 and pair["test_soft_left"] == 0 and pair["test_soft_max"] == 0.99
+    assert pair["test_fig1"] == 1 and pair["test_runs"] == 6 and pair["radius"] == 0.99
+    assert np.isnan(inside.numbers()["left_lo"])
+
+
+def test_numbers_of_the_small_results():
+    cx = convergence.capture_counterexample(x0=0.9, lr=0.01)
+    assert cx.numbers() == {"x0": 0.9, "lr": 0.01, "left": 7}
+    dq = convergence.difference_quotients(np.logspace(0, -6, 7))
+    assert dq.numbers() == {"h_min": 1e-6, "dq_relu": pytest.approx(5e5), "dq_soft": pytest.approx(0.25)}
+    geom = convergence.kink_geometry(lam=1.0, lr=0.35, x0=1.0, steps=12)
+    # 1 − 0.35k: 0.3 after two steps, then hops ±0.35 across 0 between 0.3 − 0.35 and 0.3
+    assert geom.numbers() == {"step": 0.35, "a": pytest.approx(0.3), "b": pytest.approx(-0.05),
+                              "gd": pytest.approx(0.65 ** 12)}
+    x = np.arange(-8, 9) / 4
+    sup = convergence.supports_at_minimum(np.abs(x), x, np.linspace(-2, 2, 9)).numbers()
+    assert sup == {"vertical": "does not", "lo": -1.0, "hi": 1.0}
+    ind = convergence.supports_at_minimum(np.where(x >= 0, 0.0, np.inf), x, [0.5, 1.0]).numbers()
+    assert ind["vertical"] == "does" and np.isnan(ind["lo"]) and np.isnan(ind["hi"])
+
+
+def test_rates_numbers_match_the_fitted_slopes():
+    r = convergence.rates(eps_smooth=np.logspace(-2, -3, 5), eps_nonsmooth=np.logspace(-1, -1.5, 3), scales=8)
+    n = r.numbers()
+    assert n["scales"] == 8 and n["pieces"] == 256
+    assert n["slope_nw"] == r.slope["nonsmooth worst"] and n["per_decade_se"] == r.per_decade["smooth easy"]
+    assert n["tenfold_sw"] == pytest.approx(10 ** -r.slope["smooth worst"])
+    # used: steps at the smallest ε over the bound there, (RG/ε)² and LR²/(2ε), in per cent
+    assert n["used_nw"] == pytest.approx(100 * r.steps["nonsmooth worst"][-1] * 10 ** -3.0)
+    assert n["used_sw"] == pytest.approx(100 * r.steps["smooth worst"][-1] * 2e-3)
+    assert (n["eps_s_lo"], n["eps_s_hi"]) == (pytest.approx(1e-3), pytest.approx(1e-2))
+    assert (n["eps_n_lo"], n["eps_n_hi"]) == (pytest.approx(10 ** -1.5), pytest.approx(0.1))
+
+
+def test_the_page_reads_only_names_the_numbers_give():
+    """Every conv_ name the prose of book/convergence.md reads comes from one of the numbers() dicts it glues."""
+    lr = np.array([1e-2, 1e-1])
+    cur = convergence.CaptureCurves(lr, np.arange(3), np.ones((2, 3)), np.ones((2, 3)), 1.0, 1.0, 1.0, 4)
+    scan = convergence.CaptureScan(lr, np.arange(2), -np.ones((2, 2)), 2 * np.ones((2, 2)), 3)
+    test = convergence.CaptureTest(lr, np.arange(2), 0.99, np.ones((2, 2), bool), np.ones((2, 2)), np.ones((2, 2)))
+    eps = np.array([0.1, 0.01])
+    names = dict.fromkeys(convergence.RATE_KEYS, 1.0)
+    rates = convergence.Rates(eps, eps, {k: np.array([1.0, 2.0]) for k in names}, names, names, 4)
+    x = np.arange(-2, 3) / 2
+    sup = convergence.supports_at_minimum(np.abs(x), x, [0.0])
+    glued = {**convergence.paper_numbers(), **convergence.capture_scan_numbers(scan, scan),
+             **convergence.capture_curves_numbers(cur, cur), **convergence.capture_test_numbers(test, test, 0.01),
+             **convergence.explorer_numbers(cur, cur), **rates.numbers(),
+             **convergence.difference_quotients([1.0]).numbers(),
+             **{f"cx_{k}": v for k, v in convergence.capture_counterexample().numbers().items()},
+             **{f"geom_{k}": v for k, v in convergence.kink_geometry().numbers().items()},
+             **{f"a2_abs_{k}": v for k, v in sup.numbers().items()},
+             **{f"a2_ind_{k}": v for k, v in sup.numbers().items()}}
+    used = {n.removeprefix("conv_") for n in _glue_names() if n.startswith("conv_")}
+    assert used and used <= set(glued), sorted(used - set(glued))

@@ -59,6 +59,7 @@ def test_figure2_grid_pairs_every_network_by_seed(scale):
 
 @pytest.mark.parametrize("scale", store.SCALES)
 def test_figure2_pilot_tries_each_recipes_rates_on_a_seed_the_main_runs_do_not_use(scale):
+    """At cpu and paper scale the pilot trains every network of FIGURE2_PILOT; the smoke scale only its shallowest."""
     pilot = [r for r in experiments.runs("relu_vs_gelu", scale) if r.name.startswith(PILOT_PREFIX)]
     p = experiments.FIGURE2_PILOT
     assert not set(p["seeds"]) & set(experiments.RELU_VS_GELU[scale]["seeds"])
@@ -67,7 +68,9 @@ def test_figure2_pilot_tries_each_recipes_rates_on_a_seed_the_main_runs_do_not_u
         r = RECIPES[recipe]
         mine = [x for x in pilot if x.config.optimizer == r["optimizer"] and x.config.momentum == r["momentum"]
                 and model_of(x).get("init", "default") == r["init"]]
-        shapes = len(p["networks"]) if r["optimizer"] == "adam" else 2
+        depths = experiments.RELU_VS_GELU[scale]["pilot_depths"]
+        shapes = sum(d in depths for d, *_ in p["networks"]) if r["optimizer"] == "adam" else 2
+        assert {model_of(x)["depth"] for x in mine} <= set(depths)
         assert sorted({x.config.lr for x in mine}) == sorted(rates) and len(mine) == shapes * len(rates) * len(p["seeds"])
         assert all(not model_of(x)["batch_norm"] for x in mine)
 

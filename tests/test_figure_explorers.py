@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ndgm.figures import explorers
+from ndgm.studies import lasso_grid
 from ndgm import grids, optim, paper, problems, run
 from rounding import amplification, trajectory_tolerance
 from test_explorer import MIDDLE, decoded, intended, opening
@@ -25,13 +26,23 @@ INTENDED = {
 
 @pytest.fixture(scope="module")
 def grid():
-    return explorers.lasso_grid()
+    return lasso_grid.lasso_grid()
+
+
+def test_the_grids_numbers_describe_its_problems_and_ranges():
+    small = lasso_grid.lasso_grid(lam1=[0.1, 1.0, 10.0], lr=[0.01, 0.1], steps=50, marks=5, seed=3)
+    n = small.numbers()
+    general, _ = problems.lasso_problem("lasso", 1.0, 3)
+    assert (n["lasso_n"], n["lasso_p"]) == (general.n, general.p) == paper.GENERAL_LASSO_SHAPE
+    assert n["toy_p"] == problems.lasso_problem("toy", 1.0, 3)[1].size
+    assert n["n_runs"] == len(lasso_grid.LASSO_OPTIMIZERS) * len(problems.LASSO_PROBLEMS) * 3 * 2
+    assert (n["steps"], n["lam1_min"], n["lam1_max"], n["lr_min"], n["lr_max"]) == (50, 0.1, 10.0, 0.01, 0.1)
 
 
 def test_grid_cells_equal_single_runs(grid):
     """Each cell of the grid is its own run, to rounding: on the general LASSO a batched matrix product
     may round differently from a single one, and the run amplifies that (rounding.trajectory_tolerance)."""
-    for i, name in enumerate(explorers.LASSO_OPTIMIZERS):
+    for i, name in enumerate(lasso_grid.LASSO_OPTIMIZERS):
         for j, problem in enumerate(problems.LASSO_PROBLEMS):
             a, b = 7, 4                     # one (λ1, α) cell per optimizer and problem
             loss, beta0 = problems.lasso_problem(problem, grid.lam1[a])
@@ -45,7 +56,7 @@ def test_grid_cells_equal_single_runs(grid):
 
 
 def test_the_caption_claims_hold_on_the_grid(grid):
-    O, toy, lasso = explorers.LASSO_OPTIMIZERS.index, 0, 1
+    O, toy, lasso = lasso_grid.LASSO_OPTIMIZERS.index, 0, 1
     b = grids.nearest(grid.lr, 0.01, log=True)
     gd = grid.finals["l1"][O("gd"), toy, :, b]
     bottom = int(np.argmin(gd))
@@ -78,7 +89,7 @@ def test_payload_round_trips_float32(grid):
 
 def test_lasso_grid_rejects_a_bad_grid():
     with pytest.raises(ValueError, match=r"lr must lie in \(0, inf\)"):
-        explorers.lasso_grid(lr=[0.0, 0.1])
+        lasso_grid.lasso_grid(lr=[0.0, 0.1])
 
 
 def test_alpha_explorers_show_what_their_captions_say():
@@ -128,11 +139,11 @@ def test_every_static_explorer_opens_at_its_intended_setting():
     from ndgm.studies import convergence, stability
     from ndgm.networks import analysis
 
-    defaults = inspect.signature(explorers.lasso_grid).parameters
+    defaults = inspect.signature(lasso_grid.lasso_grid).parameters
     lam1, lr = defaults["lam1"].default, defaults["lr"].default
     steps = run.log_marks(defaults["steps"].default, defaults["marks"].default)
-    shape = (len(explorers.LASSO_OPTIMIZERS), len(problems.LASSO_PROBLEMS), len(lam1), len(lr))
-    lasso = explorers.LassoGrid(lam1, lr, steps, {k: np.zeros((*shape, len(steps))) for k in ("l1", "loss")},
+    shape = (len(lasso_grid.LASSO_OPTIMIZERS), len(problems.LASSO_PROBLEMS), len(lam1), len(lr))
+    lasso = lasso_grid.LassoGrid(lam1, lr, steps, {k: np.zeros((*shape, len(steps))) for k in ("l1", "loss")},
                                {k: np.zeros(shape) for k in ("l1", "loss", "zeros")})
     relu, soft = (convergence.capture_curves(np.logspace(-4, -1, 25), 5, activation=a) for a in ("relu", "softplus"))
     curves = stability.edge_curves(np.logspace(-2, 2, 41), 5)

@@ -193,9 +193,144 @@ def test_ista_closes_its_gap_on_15():
     # Section 4 says soft-thresholding "necessarily" leads to suboptimal solutions; on (15), whose data term is
     # L-smooth, ISTA's gap to scikit-learn's minimum shrinks with the steps and ends tiny (issue 12)
     ista = lasso.ista_gaps(lam1=[0.01, 1.0], at=(150, 1500, 15000), seed=0)
-    assert ista["gap"].shape == (3, 2)
-    assert np.all(np.diff(ista["gap"][:, 0]) < 0) and ista["gap"][-1, 0] < 1e-4
+    assert isinstance(ista, lasso.IstaGaps) and ista.gap.shape == (3, 2)
+    np.testing.assert_array_equal(ista.at, [150, 1500, 15000])
+    assert np.all(np.diff(ista.gap[:, 0]) < 0) and ista.gap[-1, 0] < 1e-4
     # Tolerance: ISTA's value and scikit-learn's (tol 1e-12) at the same minimiser differ by rounding of a loss near 1
-    assert np.all(ista["gap"][-1] > -1e-9)
+    assert np.all(ista.gap[-1] > -1e-9)
     with pytest.raises(ValueError, match="at must be increasing"):
         lasso.ista_gaps(lam1=[1.0], at=(100, 50))
+
+
+# ----- the numbers the page prints (each result's `numbers()`) ------------------------------------------------
+
+def test_paper_numbers_are_the_papers_settings():
+    n = lasso.paper_numbers()
+    assert n["beta0_2d"] == "[0.5053, 0.5053]" and n["start_range"] == "[-1, 1]"
+    assert (n["lam_lo"], n["lam_hi"], n["p_2d"]) == (1.0, 100.0, 2)
+    assert n["step_hi"] == pytest.approx(paper.TWO_D_ALPHA * 100.0) and n["step_lo"] == pytest.approx(0.01)
+    assert (n["gen_n"], n["gen_p"], n["b2_fold"]) == (20, 500, 1000)
+    assert (n["b2_lam_runs"], n["b2_lam_result"], n["b2_lam_big"]) == (0.01, 0.1, 10.0)
+    assert n["b2_paper_ratio"] == pytest.approx(25.4 / 1.62)
+
+
+def test_two_d_numbers_read_the_cycle_off_the_trajectory():
+    ex = lasso.two_d_example()
+    n = ex.numbers()
+    # independently: the last two iterates of each stage, straight from the trajectory (T, λ1, 2)
+    l1 = np.abs(ex.trajectory).sum(-1)                              # (T, λ1)
+    first, second = l1[ex.switch - 1:ex.switch + 1], l1[-2:]
+    assert n["two_d_switch"] == ex.switch == 100
+    assert n["twod_small_max"] == first[:, 0].max() and n["twod_big_min"] == first[:, 1].min()
+    assert n["twod_ratio"] == pytest.approx(first[:, 1].mean() / first[:, 0].mean(), rel=1e-12)
+    assert n["twod_big_reduced_max"] == second[:, 1].max() and n["twod_small_reduced_max"] == second[:, 0].max()
+    # the paper's printed bounds, to its four decimals
+    assert f"{n['twod_small_max']:.4f}" == f"{paper.TWO_D_L1[1.0]:.4f}"
+    assert f"{n['twod_big_min']:.4f}" == f"{paper.TWO_D_L1[100.0]:.4f}"
+
+
+def test_toy_cycles_numbers_follow_from_eq_8(cycles10):
+    n = cycles10.numbers()
+    assert (n["p"], n["starts"], n["n_lr"], n["runs"]) == (10, 8, 2, 4 * 2 * 8)
+    assert n["b6"] == 1.0 and n["sum_err"] < 1e-9
+    # the cycle average is Pαλ1/2, so at a fixed α it grows exactly as λ1 does
+    assert n["lam_ratio"] == 1000.0 and n["growth"] == pytest.approx(1000.0, rel=1e-9)
+    np.testing.assert_allclose(cycles10.mean_l1, 10 * cycles10.step[..., 0] / 2, rtol=1e-9)
+
+
+def test_checks_numbers_of_a_control_and_a_larger_dimension(cycles10):
+    one = lasso.toy_cycles(1, LAM1, LR, seeds=range(8))
+    n = lasso.checks_numbers({1: one, 10: cycles10})
+    assert (n["p_control"], n["p_mid"], n["p_big"]) == (1, 10, 10)
+    assert n["p41_runs"] == n["p41_holds"] == 4 * 2 * 8 and n["p41_starts"] == 8
+    # (9): the one-dimensional cycle stays below αλ1, from P = 2 on the larger value is at least Pαλ1/2
+    assert n["eq9_high_control"] == 0.0 and n["eq9_high_mid"] == n["eq9_high_big"] == 100.0
+    assert n["eq9_ratio_mid"] == np.median(cycles10.l1_high / cycles10.step) >= 5 * (1 - 1e-9)
+    assert n["eq9_low_mid"] == 100 * np.mean(cycles10.l1_low >= cycles10.step)
+    assert n["eq9_best_ok"] == 1.0
+    with pytest.raises(ValueError, match="checks must hold the grids of at least two dimensions"):
+        lasso.checks_numbers({1: one})
+
+
+def test_eq9_scan_numbers():
+    assert lasso.Eq9Scan(np.array([1, 2, 3]), np.array([1.0, 0.5, 1.0]), np.ones(3)).numbers() == {"eq9_fails_from": 3}
+
+
+def _curve(exact_l1):
+    """A made-up LassoCurve over λ1 = 0.1, 1, 10 at α = 0.01, 0.02 (P = 500 as in the paper)."""
+    return lasso.LassoCurve(
+        seed=0, lam1=np.array([0.1, 1.0, 10.0]), lr=np.array([0.01, 0.02]), prox_lr=0.25, steps=15000,
+        ndgm_l1=np.array([[5.0, 9.0], [2.0, 8.0], [30.0, 40.0]]), ndgm_zeros=np.zeros((3, 2), int),
+        prox_l1=np.zeros(3), prox_zeros=np.array([480, 495, 500]), exact_l1=np.asarray(exact_l1),
+        exact_zeros=np.array([481, 499, 500]), prox_gap=np.array([1e-9, 3e-8, 0.0]),
+        ndgm_gap=np.array([[0.5, 0.6], [1.0, 1.1], [200.0, 300.0]]))
+
+
+def test_lasso_curve_numbers_on_a_made_up_curve():
+    n = _curve([3.0, 0.0, 0.0]).numbers()
+    assert (n["gen_L"], n["gen_2_over_L"], n["gen_steps"]) == (4.0, 0.5, "15,000")
+    assert (n["gen_ndgm_zeros"], n["gen_exact_zeros_min"], n["gen_prox_gap"]) == (0, 481, 3e-8)
+    assert (n["gen_prox_zero_diff"], n["gen_prox_zero_diff_lam"]) == (4, 1.0)       # |495 − 499| at λ1 = 1
+    assert (n["gen_ndgm_min"], n["gen_ndgm_argmin"], n["gen_ndgm_top"]) == (2.0, 1.0, 30.0)
+    assert (n["gen_exact_first_zero"], n["gen_exact_top"]) == (1.0, 0.0)
+    assert (n["gen_lr0"], n["gen_lam_lo"], n["gen_lam_top"]) == (0.01, 0.1, 10.0)
+    assert (n["gen_ndgm_gap_lo"], n["gen_ndgm_gap_hi"]) == (0.5, 200.0)
+    assert n["gen_half_top"] == pytest.approx(500 * 0.01 * 10.0 / 2)
+    assert np.isnan(_curve([3.0, 2.0, 1.0]).numbers()["gen_exact_first_zero"])       # never the zero vector
+
+
+def test_ista_gaps_numbers_follow_the_slowest_penalty():
+    gaps = lasso.IstaGaps(at=np.array([150, 1500, 15000]), lam1=np.array([0.01, 0.1, 1.0]),
+                          gap=np.array([[1.0, 5.0, 2.0], [0.1, 0.5, 0.2], [0.01, 0.05, 0.02]]))
+    assert gaps.slowest == 1
+    assert gaps.numbers() == {"ista_slow_lam": 0.1, "ista_gap_0": 5.0, "ista_at_0": "150", "ista_gap_1": 0.5,
+                              "ista_at_1": "1,500", "ista_gap_2": 0.05, "ista_at_2": "15,000", "ista_rest": 0.02}
+
+
+def _b2(lr=(0.01,)):
+    """A made-up search: at the last step λ1 = 0.1 straddles 1.62 and λ1 = 0.01 lies 1.2 to 1.4 times above it."""
+    small, big = lasso.B2_TARGETS
+    l1 = np.full((2, 3, len(lr), 3), 100.0)                           # (steps, λ1, α, seeds)
+    l1[1, 1, 0] = small * np.array([0.9, 1.0, 1.1])
+    l1[1, 0, 0] = small * np.array([1.2, 1.3, 1.4])
+    l1[1, 2, 0] = big * np.array([0.9, 1.0, 1.1])
+    return lasso.B2Search(lam1=np.array([0.01, 0.1, 10.0]), lr=np.asarray(lr, float), seeds=np.arange(3),
+                          steps=np.array([0, 100]), l1=l1)
+
+
+def test_b2_search_numbers_on_a_made_up_search():
+    small, big = lasso.B2_TARGETS
+    n = _b2().numbers()
+    assert (n["b2_lam"], n["b2_lr"], n["b2_steps"], n["b2_every"], n["b2_n_seeds"]) == (0.1, 0.01, "100", 100, 3)
+    assert n["b2_small_med"] == pytest.approx(small) and n["b2_big_med"] == pytest.approx(big)
+    assert (n["b2_small_lo"], n["b2_big_hi"]) == (pytest.approx(0.9 * small), pytest.approx(1.1 * big))
+    assert n["b2_ratio"] == pytest.approx(big / small)
+    assert n["b2_other_lam"] == 0.01 and n["b2_other_med"] == pytest.approx(1.3 * small)
+    assert n["b2_other_lo"] == pytest.approx(1.2 * small) and n["b2_other_hi"] == pytest.approx(1.4 * small)
+    assert n["b2_half"] == pytest.approx(500 * 0.01 * 10.0 / 2) and n["b2_slow_step"] == pytest.approx(1e-4)
+    assert (n["b2_start"], n["b2_big_lr0"], n["b2_lr0"]) == (100.0, pytest.approx(big), 0.01)
+    assert n["b2_fold_best"] == pytest.approx(100) and n["b2_dist_best"] == pytest.approx(0.0, abs=1e-12)
+    assert n["b2_dist_stated"] == pytest.approx(np.log(1.3))
+    assert n["b2_stated_clause"] == "the printed numbers do not both lie"             # 1.62 < 1.2·1.62
+
+
+def test_every_number_the_page_prints_has_a_name(cycles10):
+    """Each {glue:text} name of book/lasso_paradox.md (other than the claim records') is a key of a result's
+    `numbers()`, or one of the three lists the page glues itself."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "book" / "lasso_paradox.md").read_text()
+    refs = {r.split(":")[0] for r in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", page)}
+    refs = {r for r in refs if "/" not in r}                          # claim records: claims.glue_claims
+    own = {"p41_lams", "p41_lrs", "p41_dims"}
+    assert all(f'"{name}"' in page for name in own)
+    one = lasso.toy_cycles(1, LAM1, LR, seeds=range(2))
+    ista = lasso.IstaGaps(np.array([150, 1500, 15000]), np.array([0.1, 1.0]), np.ones((3, 2)))
+    keys = set(own) | lasso.paper_numbers().keys() | lasso.two_d_example().numbers().keys()
+    keys |= lasso.checks_numbers({1: one, 10: cycles10, 50: cycles10}).keys()
+    keys |= {f"curve_{k}" for k in cycles10.numbers()}
+    keys |= lasso.Eq9Scan(np.array([1, 2]), np.array([0.0, 1.0]), np.ones(2)).numbers().keys()
+    keys |= _curve([1.0, 0.0, 0.0]).numbers().keys() | ista.numbers().keys()
+    keys |= _b2(lr=(0.005, 0.01, 0.02)).numbers().keys()
+    assert refs and refs <= keys, sorted(refs - keys)

@@ -8,7 +8,7 @@ LIB = Path(__file__).resolve().parent.parent / "lib" / "ndgm"
 
 LAYERS = {
     "core": (0, {"__init__", "validation", "paper", "grids", "losses", "optim", "problems", "run", "swing", "stats",
-                 "machine", "labels"}),
+                 "machine", "labels", "memo"}),
     "studies": (1, {"studies"}),
     "networks": (1, {"networks"}),
     "figures": (2, {"figures"}),

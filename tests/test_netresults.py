@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from ndgm import grids, paper
+from ndgm.figures import network_tables
 from ndgm.networks import analysis
 from ndgm.networks.run_records import PILOT_PREFIX, PageRuns, RunRecord
 
@@ -129,6 +130,18 @@ def test_figure2_smoothness_and_recipes():
     assert {r.field("init") for r in fig.recipes["SGD, momentum 0.9"].a} == {"default"}
 
 
+def test_figure2_numbers_read_the_main_runs_and_the_intervals():
+    res = page([dict(r, model={**r["model"], "width": 0.125}) for r in fig2_page()["runs"].values()], "relu_vs_gelu")
+    n = analysis.figure2(res).numbers()
+    assert (n["lr"], n["batch"], n["epochs"], n["width"], n["seeds"]) == (1e-3, 64, 2, 0.125, 2)
+    assert (n["depths"], n["bn_depths"], n["learned"]) == ("11, 19", "11", "0.5")
+    assert n["main_recipe"] == "Adam, He init"
+    assert n["other_recipes"] == "SGD, momentum 0.9 at α = 0.01; SGD, momentum 0.9, He init at α = 0.01"
+    assert (n["deep"], n["deep_relu"], n["deep_gelu"], n["deep_seeds"]) == (19, 3, 3, 3)
+    assert n["deep_gap"] == "+0.1000 [+0.1000, +0.1000]" and n["widening_gap"] == "+0.0800 [+0.0800, +0.0800]"
+    assert n["smooth_gap"] == "+0.0600 [+0.0600, +0.0600]"
+
+
 def test_figure2_without_the_extra_families_has_none_of_them():
     runs = [fig2_run(11, False, act, s, 0.5) for act in ("relu", "gelu") for s in SEEDS]
     fig = analysis.figure2(page(runs, "relu_vs_gelu"))
@@ -162,7 +175,7 @@ def test_a_comparison_says_when_a_network_did_not_learn():
 
 def test_comparisons_markdown_prints_the_means_and_intervals():
     fig = analysis.figure2(fig2_page())
-    table = analysis.comparisons_markdown([fig.gaps[(19, False)]])
+    table = network_tables.comparisons_markdown([fig.gaps[(19, False)]])
     assert table.splitlines()[0].startswith("| comparison | seeds |")
     assert "| VGG19, without batch norm, ReLU − GELU | 3 | 0.7000 | 0.6000 | +0.1000 [+0.1000, +0.1000] | " \
            "+0.0500 [+0.0500, +0.0500] | 0.800 | 3 / 3 |" in table
@@ -189,7 +202,8 @@ def test_prediction_is_caught_times_tau_over_swing():
     start = uniform_cdf(0.02)
     # SGD, λ1 = 2: s = 0.006, T = 4 * 50 = 200 steps, T s = 1.2: every weight is caught
     rec = l1_record("sgd", 2.0, start=start, end=start)
-    assert analysis.swing("sgd", 0.003, 2.0) == pytest.approx(0.006) and analysis.steps_per_epoch(rec) == 50
+    assert analysis.swing("sgd", 0.003, 2.0) == pytest.approx(0.006)
+    assert RunRecord.from_dict(rec).steps_per_epoch == 50
     assert analysis.predicted_below(rec, [1e-5, 0.006, 0.1]) == pytest.approx([1e-5 / 0.006, 1.0, 1.0])
     # SGD, λ1 = 0.002: s = 6e-6, T s = 1.2e-3: the weights within 1.2e-3 of zero (6 %) are caught
     rec = l1_record("sgd", 0.002, start=start, end=start)
@@ -301,16 +315,16 @@ def test_learning_table_reads_each_run_when_its_control_ended():
 
 def test_table2_markdown_and_runs_markdown():
     rows = analysis.table2(table2_page())
-    table = analysis.table2_markdown(rows)
+    table = network_tables.table2_markdown(rows)
     assert "| SGD (NDGM) | 0.003 | 2 | 200 | 40.00 % | 0.18 % | 0.17 % | 0.10 % | 1000 | 0.700 | 0.600 |" in table
     assert "| Adam | 0.003 | 2 | 200 | 1.00 % | 2.28 % | – |" in table
-    lone = analysis.table2_markdown(analysis.table2(table2_page(), lr=1e-4))
+    lone = network_tables.table2_markdown(analysis.table2(table2_page(), lr=1e-4))
     assert "| Adam | 0.0001 | 2 | 200 | 20.00 % | – | – |" in lone
     runs = analysis.as_runs(table2_page())
-    listed = analysis.runs_markdown([runs.runs["sgd-l1=2"], runs.runs["adam-l1=0"]])
+    listed = network_tables.runs_markdown([runs.runs["sgd-l1=2"], runs.runs["adam-l1=0"]])
     assert "| SGD (NDGM) | 0.003 | 2 | 200 | 1 | 0.700 | 1000 | yes |" in listed
     assert "| Adam | 0.003 | 0 | 100 | 1 | 0.600 | 100 | yes |" in listed
-    assert "**no**" in analysis.runs_markdown([analysis.as_runs(table2_page(control_acc=(0.1, 0.2))).runs["sgd-l1=0"]])
+    assert "**no**" in network_tables.runs_markdown([analysis.as_runs(table2_page(control_acc=(0.1, 0.2))).runs["sgd-l1=0"]])
 
 
 # ----- Figure 3: the collapse, the crossing and the norms ---------------------------------------------------
@@ -418,6 +432,18 @@ def test_sparsity_at_accuracy_picks_the_most_zeros_within_the_margin():
         analysis.sparsity_at_accuracy(what_works_page(), margin=1.5)
 
 
+def test_sparsity_at_accuracy_numbers_are_what_the_page_prints():
+    """The page glues these under wn_: each method's sparsity in %, the reference, the margin as printed and the
+    sparsest method that still works, in words."""
+    got = analysis.sparsity_at_accuracy(what_works_page(), margin=0.02).numbers()
+    assert got["ref_acc"] == 0.85 and got["margin"] == "0.02"
+    assert {k: v for k, v in got.items() if k.endswith("_sparsity")} == {
+        "sgd_sparsity": 10.0, "adam_sparsity": 0.0, "prox-sgd_sparsity": 60.0, "prox-adam_sparsity": 0.0,
+        "magnitude-sgd_sparsity": 50.0}
+    assert got["best"] == analysis.METHODS["prox-sgd"] == "ProxSGD"
+    assert analysis.sparsity_at_accuracy(what_works_page(), margin=0.2).numbers()["sgd_sparsity"] == 30.0
+
+
 def test_the_controls_decide_whether_anything_learned():
     res = what_works_page()
     res["runs"]["adam-l1=0"]["history"]["val_acc"][-1] = 0.2
@@ -428,7 +454,7 @@ def test_the_controls_decide_whether_anything_learned():
 
 
 def test_curves_markdown_lists_every_point():
-    table = analysis.curves_markdown(analysis.sparsity_at_accuracy(what_works_page()))
+    table = network_tables.curves_markdown(analysis.sparsity_at_accuracy(what_works_page()))
     assert "| ProxSGD | λ1 = 0.001 | 60.00 % | 0.832 |" in table
     assert "| magnitude pruning (SGD, λ1 = 0) | 90% pruned | 90.00 % | 0.300 |" in table
     assert table.count("\n") == 1 + 3 + 2 + 4 + 1 + 4
@@ -439,13 +465,13 @@ def test_curves_markdown_lists_every_point():
 def sweep_results(table):
     """`table[(optimizer, λ1)]` = (zeros, below 1e-5, ‖w‖₁, accuracy) as a page's merged results."""
     k = analysis.tau_index(paper.TABLE2_TAU)
-    runs = {}
+    runs = []
     for (opt, lam), (zeros, below, l1, acc) in table.items():
-        small = [0.0] * len(GRID)
-        small[k] = below
-        runs[f"{opt}-{lam}"] = {"model": {}, "config": {"optimizer": opt, "l1": lam, "lr": 0.003},
-                                "history": {"zeros": [zeros], "small_by_tau": small, "l1": [l1], "val_acc": [acc]}}
-    return {"runs": runs}
+        end = [0.0] * len(GRID)
+        end[k] = below
+        runs.append(record(f"{opt}-{lam}", optimizer=opt, l1=lam, lr=0.003, loss=(1.0,), acc=(acc,), norms=(l1,),
+                           zeros=(zeros,), end=end))
+    return page(runs, "what_works")
 
 
 def test_l1_sweeps_read_each_optimizer_against_lambda1_and_name_the_trend():
@@ -464,7 +490,7 @@ def test_l1_sweeps_read_each_optimizer_against_lambda1_and_name_the_trend():
     assert bumpy.trend("zeros") == "not monotone"
     with pytest.raises(ValueError, match="metric"):
         bumpy.trend("loss")
-    table = analysis.sweeps_markdown(sw)
+    table = network_tables.sweeps_markdown(sw)
     assert "| ProxSGD | 2 | 90 % | 90.00 % | 1 | 0.100 |" in table and "*grows*" in table
 
 
@@ -500,13 +526,41 @@ def test_stored_reports_come_back_in_order_with_the_accuracy_and_as_a_table():
     # accuracy 0.15 is below twice chance (0.2): dead, however sparse; with chance 0.05 it is not
     assert got[1][2].kind == "dead" and "dead" in got[1][2].verdict
     assert analysis.sparsity_reports(res, chance=0.05)[1][2].kind == "sparse"
-    table = analysis.reports_markdown(got)
+    table = network_tables.reports_markdown(got)
     assert table.count("| sparse |") == 2 and table.count("| dead |") == 1
     assert f"{100 * fresh.overall.zeros:.2f} %" in table
     with pytest.raises(ValueError, match="tau"):
-        analysis.reports_markdown(got, tau=3e-5)
+        network_tables.reports_markdown(got, tau=3e-5)
     with pytest.raises(ValueError, match="chance"):
         analysis.sparsity_reports(res, chance=0.0)
+
+
+def test_report_kinds_counts_each_verdict_and_shows_the_first_oscillating_network():
+    import torch
+
+    from ndgm.networks import sparsity_check
+
+    torch.manual_seed(0)
+    net = torch.nn.Linear(20, 5)
+    with torch.no_grad():
+        net.weight[:2] = 0.0
+    small = torch.nn.Linear(200, 5)
+    with torch.no_grad():
+        small.weight.mul_(1e-3)                       # |w| < 1e-4: inside the swing 0.003 * 0.2 = 6e-4, none 0
+    rep = lambda model, opt, lam: sparsity_check.check_network(model, 0.003, lam, opt).as_dict()
+    res = page([record("b", optimizer="prox-sgd", l1=0.2, sparsity=rep(net, "prox-sgd", 0.2), acc=[0.9, 0.9]),
+                record("a", optimizer="sgd", l1=2.0, sparsity=rep(net, "sgd", 2.0), acc=[0.5, 0.15]),
+                record("c", optimizer="sgd", l1=0.2, sparsity=rep(small, "sgd", 0.2), acc=[0.5, 0.9])], "what_works")
+    reports = analysis.sparsity_reports(res)
+    assert [r.kind for _, _, r in reports] == ["oscillation", "dead", "sparse"]
+    got, shown = analysis.report_kinds(reports)
+    assert got == {"net_osc": 1, "net_dead": 1, "net_sparse": 1, "net_runs": 3, "net_shown": "SGD (NDGM) at λ1 = 0.2"}
+    assert shown is reports[0][2]
+    # no oscillating network: the first is shown
+    got, shown = analysis.report_kinds(reports[1:])
+    assert got["net_osc"] == 0 and got["net_runs"] == 2 and got["net_shown"] == "SGD (NDGM) at λ1 = 2" and shown is reports[1][2]
+    with pytest.raises(ValueError, match="reports"):
+        analysis.report_kinds([])
 
 
 def _pilot(accs: dict):
@@ -532,6 +586,6 @@ def test_pilot_runs_are_kept_apart_and_the_rule_takes_the_first_rate_where_every
     failed = _pilot({(1e-3, "relu"): 0.1, (1e-4, "relu"): 0.2})
     assert analysis.pilot_choice(failed, adam, (1e-3, 1e-4)) == 1e-3                  # none learned: the first
     assert analysis.pilot(failed, adam, (3e-4,))[0].learned is False                  # no runs is no evidence
-    table = analysis.pilot_markdown(results, {"adam": adam}, {"adam": (1e-3, 3e-4, 1e-4)})
+    table = network_tables.pilot_markdown(results, {"adam": adam}, {"adam": (1e-3, 3e-4, 1e-4)})
     assert "| Adam | 0.0003 | VGG19 gelu 0.70, VGG19 relu 0.60 | 2 / 2 | yes |" in table
     assert "| Adam | 0.001 |" in table and table.count("| yes |") == 1

@@ -87,6 +87,14 @@ def test_a_page_selects_runs_by_field_sorted_by_seed():
         page.one(activation="tanh")
 
 
+def test_a_pages_numbers_are_what_its_which_run_note_prints():
+    records = [run_dict(f"r{s}", seed=s) for s in range(3)] + [run_dict("pilot-a", seed=100)]
+    page = PageRuns.from_dict(page_dict(records, data={"description": "made up", "n_train": 100, "n_test": 40},
+                                        environment={"device_name": "a CPU", "torch": "2.14.1"}))
+    assert page.numbers() == {"scale": "cpu", "data": "made up", "n_train": 100, "n_test": 40, "device": "a CPU",
+                              "torch": "2.14.1", "date": "2026-01-01", "wall_min": 12.5 / 60, "n_runs": 3}
+
+
 def test_a_page_without_notes_or_rules_reads_as_empty():
     page = PageRuns.from_dict(page_dict([run_dict()], rules=None))
     assert page.notes == "" and page.rules == {}

@@ -1,8 +1,8 @@
 """Publishing: launch buttons, notebook downloads, the Binder environment and the workflows.
 
 One extra build (module fixture `launch_build`) gives the book a sample repository URL through an
-overlay config, as .github/workflows/publish.yml does, and reuses the execution cache of the
-session's build (`html` in conftest.py), so only the pages marked `execution_mode: force` run again.
+overlay config, as .github/workflows/publish.yml does. It starts from a copy of the session's build (`html` in
+conftest.py) and its execution cache, so Sphinx only writes the pages again: no page runs a second time.
 """
 import csv
 import importlib.metadata
@@ -55,6 +55,9 @@ def launch_build(html, tmp_path_factory) -> Path:
     cache = html.parent / ".jupyter_cache"
     assert cache.is_dir(), f"no execution cache at {cache}"
     work = tmp_path_factory.mktemp("launch")
+    # Start from a copy of the session's build: Sphinx keeps its environment (only html_theme_options change,
+    # which needs no re-reading), so no page, not even an `execution_mode: force` one, runs again.
+    shutil.copytree(html.parent, work / "book" / "_build", symlinks=True)
     overlay = notebooks.write_overlay(work / "overlay.yml", SAMPLE, "main")
     cfg = yaml.safe_load(overlay.read_text())
     cfg["execute"]["cache"] = str(cache)             # reuse the session build's executed notebooks

@@ -34,6 +34,27 @@ def test_ndgm_has_no_exact_zeros_and_stays_above_the_minimum(small):
     assert np.all(small.zeros["ndgm-rounded"] > 0.0) and small.gap["ndgm-rounded"][-1] > small.target
 
 
+def test_comparison_numbers_are_the_fields_the_page_reads(small):
+    got = small.numbers()
+    prob = problems.general_lasso(small.seed, n=20, p=60)
+    assert (got["n"], got["p"], got["n_lam"], got["steps"], got["cd_epochs"]) == (20, 60, 4, 3000, 200)
+    assert got["lam_max"] == pytest.approx(np.abs(prob.Z.T @ prob.y).max() * 2 / 20, rel=1e-12)
+    assert 0.1 < got["lam_max"] < 5.0                  # the grid has λ1 on either side of it
+    assert got["lr"] == small.lr and (got["lam_lo"], got["lam_hi"]) == (0.05, 5.0)
+    assert got["ndgm_zeros_max"] == 0.0 and got["ndgm_l1_hi"] == small.l1["ndgm"][-1]
+    assert got["ndgm_gap_min"] == min(small.gap["ndgm"]) > small.target
+    assert got["fista_gap_max"] < 1e-9 and got["fista_its_max"] == max(small.iterations["fista"])
+    assert got["ista_reached"] == got["cd_reached"] == 4 == small.reached("ista")
+    assert got["exact_nonzero_max"] == max(np.count_nonzero(b) for b in small.exact) <= 20
+    assert got["fista_monotone_l1"] == "yes" and got["ista_monotone_zeros"] == "yes"
+    assert got["round_monotone_zeros"] in ("yes", "no")
+    assert got["round_zeros_lo"] == small.zeros["ndgm-rounded"].min() > 0.0
+    assert got["fista_zeros_lo"] == np.mean(small.exact[0] == 0.0)
+    assert small.exact_zeros("fista") and not small.exact_zeros("ndgm")
+    assert got["fista_same_zeros"] == "the same fraction of exact zeros as the exact solution at every λ1"
+    assert all(isinstance(v, (int, float, str)) for v in got.values())
+
+
 def test_fista_with_restarts_is_ista_when_restart_fires_every_step():
     """The restart test is evaluated at the point the gradient was taken: one FISTA step from rest is an ISTA step."""
     prob = problems.general_lasso(1, n=10, p=30)
@@ -61,6 +82,20 @@ def test_prediction_on_the_toy_lasso_matches_the_measurement():
     # at a fixed τ below the swing, a larger λ1 gives fewer small coordinates, not more
     assert g.measured[toy, 0, 1, 1] > g.measured[toy, 0, 2, 1]
     np.testing.assert_allclose(g.swing, [[0.001, 0.01, 0.1]])
+
+
+def test_pruning_numbers_read_the_grid_at_the_nearest_settings():
+    g = sparsity.pruning_grid(tau=[1e-4, 1e-3, 1e-2, 1e-1], lr=[0.003, 0.01], lam1=[0.1, 1.0, 10.0], steps=200)
+    toy, big = sparsity.PRUNING_PROBLEMS.index("toy"), sparsity.PRUNING_PROBLEMS.index("lasso")
+    got = g.numbers(lr=0.012, lam1=(1.0, 9.0), tau=9e-4)        # nearest: α = 0.01, λ1 = 1 and 10, τ = 1e-3
+    assert (got["steps"], got["lr"], got["tau"], got["lam1"], got["lam9"]) == (200, 0.01, 1e-3, 1.0, 10.0)
+    assert got["toy_meas1"] == g.measured[toy, 1, 1, 1] and got["big_pred9"] == g.predicted[big, 1, 2, 1]
+    assert got["toy_pred1"] == pytest.approx(0.1, abs=1e-3)       # every coordinate caught, τ/(αλ1) = 0.1 of them
+    np.testing.assert_allclose(got["toy_meas1"], got["toy_pred1"], atol=0.03)
+    errors = np.abs(g.measured[toy] - g.predicted[toy])
+    assert got["toy_err"] == errors[..., :3].max() and got["zeros"] == 0.0
+    assert g.numbers(tau_max=1e-1)["toy_err"] == errors.max()
+    assert set(g.numbers()) >= {"lam1", "lam10", "toy_meas10", "toy_pred10", "big_meas1", "big_pred10"}
 
 
 def test_predicted_fraction_counts_only_the_coordinates_caught():

@@ -1,4 +1,7 @@
 """Section 5: Proposition 5.1 (bounded subgradients, no divergence), the quadratic's edge 2/η, Appendix D.1."""
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -178,3 +181,92 @@ def test_d1_argument_formulas():
     np.testing.assert_allclose(d1.radius, [2 * (2 + 0.5) / 0.5, 2 * (8 + 0.5) / 0.5])
     np.testing.assert_allclose(d1.dist_bound, [12.0, 42.0])
     np.testing.assert_allclose(d1.loss_bound, [24.0, 84.0])
+
+
+# --- the numbers the page prints (issue 18): each result's numbers() by name, against its own arrays ---
+
+def _fake_curves():
+    """Three α (0.1, 1, 10) and four steps, η = 2 so the edge 2/η is 1: only α = 10 lies above it, where the
+    quadratic overflows at step 3 and Huber rises from 1 to a plateau; the best value at α = 10 is the start."""
+    lr = np.array([0.1, 1.0, 10.0])
+    huber = np.array([[1.0, 0.5, 0.25, 0.2, 0.1],
+                      [1.0, 0.9, 0.8, 0.7, 0.6],
+                      [1.0, 30.0, 20.0, 40.0, 60.0]])
+    quad = np.array([[2.0, 1.0, 0.5, 0.25, 0.125],
+                     [2.0, 2.0, 2.0, 2.0, 2.0],
+                     [2.0, 50.0, 900.0, np.inf, np.inf]])
+    return stability.EdgeCurves(lr, np.arange(5), huber, quad, 0.0, 1.0, 2.0)
+
+
+def test_edge_curves_numbers_by_hand():
+    c = _fake_curves()
+    assert c.steps == 4 and c.nearest(9.0) == 2 and c.nearest(0.12) == 0
+    f4 = c.figure4_numbers(0.1, 10.0)
+    assert f4 == {"small": 0.1, "large": 10.0, "steps": 4, "hs_final": 0.1, "qs_final": 0.125, "hl_times": 10.0,
+                  "ql_inf": 3, "hl_step0": 1.0, "hl_step1": 30.0, "hl_step2": 20.0, "hl_lo": 20.0, "hl_hi": 60.0,
+                  "hl_over_start": 40.0}
+    sweep = c.sweep_numbers()
+    assert sweep == {"n_alpha": 3, "alpha_lo": 0.1, "alpha_hi": 10.0, "alpha_max": 10.0, "q_last_ok": 1.0,
+                     "q_first_div": 10.0, "q_agree": 3, "h_div": 0, "h_top": 60.0, "plateau_lo": 6.0,
+                     "plateau_hi": 6.0}
+    np.testing.assert_allclose(c.tail_over_lr, [0.25 / 0.1, 0.8, 6.0])
+    d1 = c.d1_numbers()                                  # bound αL² = α (L = 1); best values 0.1, 0.6, 1.0
+    assert d1 == pytest.approx({"d1_worst": 6.0, "d1_best": 1.0, "d1_above": 6.0, "best_is_start": 1, "n_above": 1})
+    assert c.numbers((0.1, 10.0)) == {**f4, **sweep, **d1}
+
+
+def test_d1_argument_numbers_by_hand():
+    c = _fake_curves()                                   # peaks 1, 1, 60
+    d1 = stability.D1Argument(c.lr, n=2, G=2.0, sigma_min=0.5, dist0=10.0)
+    bound = 2.0 * np.maximum(10.0, 2 * (c.lr * 4 / 2 + 0.5) / 0.5 + 2.0 * c.lr)   # G·max(dist0, D + αG)
+    got = d1.numbers(c, large=10.0)
+    assert got == pytest.approx({"arg_sigma": 0.5, "arg_holds": 3, "arg_ratio": 60.0 / bound[2],
+                                 "arg_bound_large": bound[2], "arg_peak_large": 60.0})
+    assert bound[2] == 2.0 * (4 * 20.5 + 20.0)
+    with pytest.raises(ValueError, match="curves must be computed at the step sizes"):
+        stability.D1Argument(c.lr[:2], n=2, G=2.0, sigma_min=0.5, dist0=10.0).numbers(c)
+
+
+def test_small_results_numbers():
+    late = stability.HuberResiduals(np.array([1.0, 10.0, 100.0]), np.array([0.4, 1.0, 1.0]),
+                                    np.array([0.9, 9.0, 80.0]), np.array([0.1, 1.1, 50.0]), last=7)
+    assert late.numbers(large=9.0) == pytest.approx({"ma_last": 7, "ma_linear_large": 100.0, "ma_median_large": 9.0,
+                                                     "ma_min_large": 1.1, "ma_alpha_lo": 1.0, "ma_linear_lo": 40.0,
+                                                     "ma_all_from": 10.0})
+    blow = stability.unbounded_subgradients([0.9, 1.0], x0=1.0, steps=60)
+    assert blow.numbers() == pytest.approx({"ub_x0": 1.0, "ub_steps": 60, "ub_alpha0": 0.9, "ub_final0": blow.x[0, -1],
+                                            "ub_alpha1": 1.0, "ub_final1": 61.0})
+    smooth = stability.huber_smoothness(pairs=30)
+    assert smooth.numbers() == {"sm_top": smooth.top, "sm_random": smooth.random_max, "sm_pairs": 30}
+    c, p = stability.huber_constants(), problems.huber(0)
+    got = c.numbers()
+    assert (got["n"], got["p"]) == p.Z.shape == (50, 200)
+    assert got["edge"] == 2 / got["eta"] and got["eta"] == pytest.approx(np.linalg.eigvalsh(p.Z.T @ p.Z / 50)[-1])
+    assert got["lipschitz_low"] == c.lipschitz_low and got["residual"] == c.residual
+
+
+def test_toy_lasso_numbers():
+    toy = stability.toy_lasso_curves([0.001, 0.01, 1.0, 100.0], lam1=1.0, p=4, seeds=range(3), steps=200)
+    got = toy.numbers(settled=0.01)
+    high = np.max(toy.loss[..., -2:], axis=-1) / (toy.lr[:, None] * 4.0)    # αL² = α λ1² P
+    assert got == pytest.approx({"toy_lo": 0.001, "toy_hi": 100.0, "toy_seeds": 3, "toy_alpha_big": 100.0,
+                                 "toy_ratio": np.max(toy.max_linf / toy.bound), "toy_d1_big": high[-1].min(),
+                                 "toy_settled": 0.01, "toy_d1_max": high[1:].max()})
+
+
+def test_the_page_glues_every_number_its_prose_prints(curves):
+    """Every {glue} name eos_* of book/edge_of_stability.md is a key of some result's numbers(), and the page
+    glues each result's numbers() with the prefix eos_."""
+    text = (Path(__file__).resolve().parent.parent / "book" / "edge_of_stability.md").read_text()
+    used = {n.split(":")[0] for n in re.findall(r"\{glue(?::\w+)?\}`(eos_[^`]+)`", text)}
+    d1 = stability.d1_argument(LR)
+    late = stability.huber_residuals(LR[LR > curves.edge][:3], steps=100, last=20)
+    toy = stability.toy_lasso_curves([0.01, 1.0], p=4, seeds=range(2), steps=20)
+    results = {"const": stability.huber_constants().numbers(), "curves": curves.numbers(),
+               "smooth": stability.huber_smoothness(pairs=5).numbers(),
+               "blow": stability.unbounded_subgradients([0.9, 1.0, 1.1]).numbers(),
+               "d1": d1.numbers(curves), "late": late.numbers(), "toy": toy.numbers(settled=0.01)}
+    keys = {"eos_" + k for numbers in results.values() for k in numbers}
+    assert len(used) > 50 and not used - keys, sorted(used - keys)
+    for name in results:
+        assert re.search(rf"glue_numbers\(glue, {name}\.\w*numbers\(", text), name

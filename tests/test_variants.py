@@ -1,8 +1,11 @@
 """Appendix B.3-B.4 as executable statements: Table 1, Propositions B.3-B.5 and Figure 5 (`ndgm.studies.variants`)."""
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from ndgm import losses, optim, problems, run
+from ndgm import losses, optim, paper, problems, run
 from ndgm.studies import variants
 
 
@@ -187,3 +190,105 @@ def test_with_curve_checks_the_shape():
     curves = variants.training_curves(lam1=(0.01,), steps=20, seeds=range(2), optimizers=("gd",))
     with pytest.raises(ValueError, match="loss must have the curves' shape"):
         curves.with_curve("other", np.zeros((20, 1, 2)))
+
+# ----- the numbers book/optimizer_variants.md glues (each result's numbers()) -----
+
+def test_landing_numbers_name_the_optimizers_that_stay_and_leave():
+    landings = [variants.ZeroLanding("gd", np.array([0.1, 0.0, 0.0])),
+                variants.ZeroLanding("momentum", np.array([0.1, 0.0, -0.09])),
+                variants.ZeroLanding("rmsprop", np.array([0.1, 0.0, 0.0]))]
+    assert variants.landing_numbers(landings) == {"t1_stay": "gd, rmsprop", "t1_leave": "momentum"}
+
+
+def test_b5_numbers_are_the_proofs_gamma_t_and_the_jitter_at_the_smallest_lambda():
+    n = variants.b5_numbers([0.1, 0.001, 1.0], 1000)
+    assert n["b5_t"] == 1000
+    assert n["b5_gamma_T"] == pytest.approx(np.exp(1000 * np.log(0.99)), rel=1e-12)     # 4.3e-5, B.5's O(10^-5)
+    assert n["b5_jitter_paper"] == pytest.approx(1e-2) and n["b5_jitter_torch"] == pytest.approx(1e-5)
+
+
+def test_exact_zeros_numbers_read_the_fractions():
+    # by hand: 3 recorded steps, 2 penalties, 2 seeds; torch's RMSProp is 0 % zero, then 25 %, then 75 %
+    rms = np.array([[[0, 0], [0, 0]], [[0.5, 0], [0, 0.5]], [[1, 0.5], [1, 0.5]]], dtype=float)
+    zeros = variants.ExactZeros(np.array([0.1, 1.0]), np.array([100, 200, 300]),
+                                {"rmsprop": rms, "rmsprop-paper": rms / 2, "gd": np.zeros_like(rms),
+                                 "adam": np.full_like(rms, 0.1)})
+    n = zeros.numbers()
+    assert n["ez_rms"] == 75.0 and n["ez_rms_paper"] == 37.5
+    assert n["ez_rms_first"] == 200 and n["ez_rms_half"] == 300
+    assert n["ez_rms_lam_lo"] == 75.0 == n["ez_rms_lam_hi"]
+    assert n["ez_others"] == pytest.approx(10.0)
+    assert "ez_rms" not in variants.ExactZeros(zeros.lam1, zeros.steps, {"gd": rms}).numbers()
+
+
+def test_exact_rmsprop_numbers_are_the_runs(exact_rmsprop):
+    n = exact_rmsprop.numbers(tiny=1e-16, after=1000)
+    exact, rounded = exact_rmsprop.trajectory["exact"][:, 0, 0], exact_rmsprop.trajectory["float64"][:, 0, 0]
+    cycle = np.minimum(np.abs(exact[-1]), np.abs(exact[-2]))                           # (P,), by hand
+    assert (n["ex_steps"], n["ex_p"], n["ex_digits"]) == (3000, 10, 60)
+    assert n["ex_n_tiny"] == 9 and n["ex_smallest"] == cycle.min() and n["ex_kept"] == cycle.max()
+    assert n["ex_n_float_zero"] == int(np.sum(np.all(rounded[-2:] == 0.0, axis=0))) == 9
+    assert n["ex_same"] == "the same" and n["ex_grid_all"] == "all" and n["ex_spacing"] == 2.0 ** -56
+    first = [int(np.flatnonzero(rounded[:, k] == 0.0)[0]) for k in range(10) if np.any(rounded[:, k] == 0.0)]
+    assert n["ex_first"] == min(first)
+    step = exact_rmsprop.step[:, 0]                                                    # s_1 ... s_T
+    diffs = [step[t - 1] - step[t] for t in first]
+    assert n["ex_diff_lo"] == min(diffs) and n["ex_diff_hi"] == max(diffs)
+    assert n["ex_at_zero_max"] == max(abs(exact[t, k]) for k, t in zip(
+        [k for k in range(10) if np.any(rounded[:, k] == 0.0)], first))
+    assert n["ex_at_zero_units"] == pytest.approx(n["ex_at_zero_max"] / 2.0 ** -56)
+
+
+@pytest.fixture(scope="module")
+def figure5_small():
+    """The page's Figure 5 analysis on short runs: every λ1 the paper names, NDGM, RMSProp and Adam, 3 starts."""
+    lam1 = sorted({lam for pair in paper.FIGURE5_LAMBDA1.values() for lam in pair})
+    curves = variants.training_curves(lam1=lam1, lr=0.1, p=10, seeds=range(3), steps=400)
+    exact = variants.rmsprop_exact(lam1=lam1, lr=0.1, seeds=range(3), p=10, steps=400, digits=40, trajectory=False)
+    order = variants.figure5_order(curves.with_curve("rmsprop exact", exact.loss["exact"]), [100, 200, 400])
+    return curves, exact, variants.cycle_sums(curves, exact), order
+
+
+def test_cycle_sums_numbers(figure5_small):
+    curves, exact, sums, _ = figure5_small
+    lam = curves.lam1[:, None]
+    loss = {k: v[-1] + v[-2] for k, v in (*curves.loss.items(), ("exact", exact.loss["exact"]))}
+    np.testing.assert_array_equal(sums.float64, loss["rmsprop"] / (10 * 0.1 * lam))
+    np.testing.assert_array_equal(sums.exact, loss["exact"] / (10 * lam * exact.step[-1][:, None]))
+    n = sums.numbers()
+    assert n["f5_sum_ndgm_err"] == np.max(np.abs(loss["gd"] / (10 * 0.1 * lam ** 2) - 1))
+    assert n["f5_sum_float_lo"] == 100 * sums.float64.min() and n["f5_sum_float_hi"] == 100 * sums.float64.max()
+    with pytest.raises(ValueError, match="exact must have the curves' shape"):
+        variants.cycle_sums(curves, variants.rmsprop_exact(lam1=[1.0], steps=10, trajectory=False))
+
+
+def test_figure5_order_numbers(figure5_small):
+    curves, _, _, order = figure5_small
+    lam1 = [float(v) for v in curves.lam1]
+    assert set(order.fraction) == {"rmsprop", "rmsprop exact", "adam"}
+    n = order.numbers(short=100, mid=200)
+    by_hand = variants.paper_order(curves, [400], other="adam")[0]                      # (L, S)
+    assert n["f5a_l0001_long"] == np.sum(by_hand[lam1.index(0.001)] == 1)
+    np.testing.assert_array_equal(order.starts_in_order("adam")[-1], np.sum(by_hand == 1, axis=-1))
+    assert n["f5_end_long"] == "400" and n["lam_l001"] == "0.01" and n["f5_step_small"] == pytest.approx(1e-4)
+    last = curves.loss["rmsprop"][-100:, lam1.index(0.01)]                               # (100, S)
+    assert n["f5_rms_max_001"] == last.max() and n["f5_rms_zero_001"] == np.sum(np.any(last == 0, axis=0))
+    # the coordinates left non-zero, against a run that keeps the last iterate
+    res = run.sweep(losses.ToyLasso, "rmsprop", lam1, [0.1], problems.starts(range(3), 10), 400, record=())
+    np.testing.assert_array_equal(order.nonzero, np.sum(res.beta[:, 0] != 0.0, axis=-1))
+    with pytest.raises(ValueError, match="short, mid and the run's length must be among the ends"):
+        order.numbers(short=150, mid=200)
+
+
+def test_the_page_glues_every_name_it_uses(exact_rmsprop, figure5_small):
+    # every {glue:text} name of the page that is not a setting (set/...) or a claim (<id>/...) is a numbers() key
+    page = (Path(__file__).resolve().parent.parent / "book" / "optimizer_variants.md").read_text()
+    used = {m.split(":")[0] for m in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", page)}
+    used = {u for u in used if "/" not in u}
+    landings = [variants.zero_landing(name, steps=5) for name in ("gd", "momentum")]
+    zeros = variants.exact_zeros(("gd", "momentum", "rmsprop", "rmsprop-paper", "adam"), seeds=range(2),
+                                 steps=200, every=100)
+    _, _, sums, order = figure5_small
+    keys = {**variants.landing_numbers(landings), **variants.b5_numbers([0.001, 1.0], 1000), **zeros.numbers(),
+            **exact_rmsprop.numbers(), **sums.numbers(), **order.numbers(short=100, mid=200)}
+    assert len(used) > 50 and used <= set(keys), sorted(used - set(keys))

@@ -10,6 +10,7 @@ import pickle
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import memo
 from .record import PAGES, Claim
 
 @dataclass
@@ -114,12 +115,7 @@ def ledger(results_dir: str, cache: str | None = None) -> list[Claim]:
 def ledger_key(results_dir: str) -> str:
     """A digest of every source file of ndgm and of the heavy pages' results in `results_dir`: what the ledger
     depends on."""
-    digest = hashlib.sha256()
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for root, _, files in sorted(os.walk(package)):
-        for name in sorted(f for f in files if f.endswith((".py", ".json"))):
-            with open(os.path.join(root, name), "rb") as f:
-                digest.update(name.encode() + f.read())
+    digest = hashlib.sha256(memo.sources_digest().encode())
     if os.path.isdir(results_dir):
         for name in sorted(f for f in os.listdir(results_dir) if f.endswith(".json")):
             with open(os.path.join(results_dir, name), "rb") as f:

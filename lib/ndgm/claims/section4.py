@@ -273,18 +273,18 @@ NETWORK_CLAIM = ("what-works-network", "what_works")
 
 
 @register("soft-threshold", "4", PAGE)
-def soft_threshold(ista: dict | None = None, general=None) -> Claim:
+def soft_threshold(ista: lasso.IstaGaps | None = None, general=None) -> Claim:
     """Section 4's remark on the LASSO (15): soft-thresholding (ISTA) gives sparse but necessarily suboptimal
     solutions. The remark's extension to networks is the claim `what-works-network` (page what_works)."""
     ista = ista or computed("ista")
     general = general or computed("general")
-    gap = np.asarray(ista["gap"])
-    slow = int(np.argmax(gap[-1]))
+    gap = np.asarray(ista.gap)
+    slow = ista.slowest
     ours = tuple(number(f"ISTA's largest gap after {n} steps", float(gap[i].max()), "{:.1e}")
-                 for i, n in enumerate(ista["at"]))
+                 for i, n in enumerate(ista.at))
     ours += (number("largest difference from the exact count of zeros",
                     int(np.abs(general.prox_zeros - general.exact_zeros).max()), "{:d}"),
-             number("λ1 of the largest final gap", float(ista["lam1"][slow]), "{:g}"))
+             number("λ1 of the largest final gap", float(ista.lam1[slow]), "{:g}"))
     claim, page = NETWORK_CLAIM
     return Claim(id="soft-threshold", where="Section 4, \"Soft-thresholding and ISTA\"", section="4", page=PAGE,
                  statement="On the LASSO (15), whose data term has the L-smooth gradient ISTA's theory assumes, "
@@ -292,7 +292,7 @@ def soft_threshold(ista: dict | None = None, general=None) -> Claim:
                            f"remark's other half, about networks, is not tested here: the claim {claim} on the page "
                            f"{page} judges it.)",
                  paper=(), ours=ours,
-                 settings={"lam1": np.asarray(ista["lam1"]).tolist(), "at": np.asarray(ista["at"]).tolist(),
+                 settings={"lam1": np.asarray(ista.lam1).tolist(), "at": np.asarray(ista.at).tolist(),
                            "step": "1/L", "seed": general.seed, "problem": "the LASSO (15) only",
                            "networks": f"judged by {claim} (page {page})"},
                  rule=f"on (15) only: not reproduced when ISTA's value ends within {ISTA_TOL:g} of the minimum at "

@@ -1,9 +1,9 @@
-"""The book's interactive figures for the static site, one function per figure, and the Section 4 grid they show.
+"""The book's interactive figures for the static site, one function per figure.
 
 Each function turns results into an `ndgm.figures.explorer.Explorer` (the generic spec that the site's
 ndgm-explorer.js draws):
-- `lasso_grid` runs every optimizer of `LASSO_OPTIMIZERS` on both Section 4 problems (`ndgm.problems.lasso_problem`)
-  over λ1 x α, and `lasso_explorer` shows it (page "LASSO explorer");
+- `lasso_explorer` shows Section 4's grid (`ndgm.studies.lasso_grid`: every optimizer on both problems over
+  λ1 x α) on the page "LASSO explorer";
 - `capture_explorer` (Figure 1, Section 3) and `edge_explorer` (Figure 4, Section 5) put an α control on
   those figures;
 - `prune_explorer` (Table 2, network runs) and `pruning_explorer` (the pruning threshold after NDGM, page
@@ -11,13 +11,12 @@ ndgm-explorer.js draws):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..networks import analysis
 from .. import paper, problems, run, validation
 from ..labels import LASSO_OPTIMIZER_LABELS, OPTIMIZER_LABELS, PRUNING_LABELS
+from ..studies.lasso_grid import LASSO_OPTIMIZERS, LassoGrid
 from ..studies.sparsity import PRUNING_PROBLEMS
 from .style import OPTIMIZER_COLORS
 from .explorer import Control, Explorer, Panel, Readout, Series
@@ -25,48 +24,6 @@ from ..grids import nearest
 
 
 # ---------------------------------------------------------------- the Section 4 explorer
-
-LASSO_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam", "prox")
-"""The optimizers Section 4's explorer (static and live) offers, in menu order."""
-"""Their display names."""
-
-
-@dataclass
-class LassoGrid:
-    """Runs over λ1 x α x optimizer x problem: paths at `steps`, finals, per configuration."""
-
-    lam1: np.ndarray
-    lr: np.ndarray
-    steps: np.ndarray
-    paths: dict          # "l1", "loss": shape (optimizer, problem, lam1, lr, len(steps))
-    finals: dict         # "l1", "loss", "zeros": shape (optimizer, problem, lam1, lr)
-
-
-def lasso_grid(lam1=np.logspace(-3, 2, 21), lr=np.logspace(-3, 0, 13), steps: int = 1000,
-               marks: int = 40, seed: int = 0) -> LassoGrid:
-    """Every optimizer on both problems over the λ1 x α grid, each one vectorised `ndgm.run.sweep` call.
-
-    Runs that diverge (momentum or GD with α above the stability limit of (15)) are kept as inf/nan:
-    the explorer shows them as diverged rather than hiding them.
-    """
-    lam1 = validation.nonnegative("lam1", lam1).reshape(-1)
-    lr = validation.positive("lr", lr).reshape(-1)
-    at = run.log_marks(steps, marks)
-    shape = (len(LASSO_OPTIMIZERS), len(problems.LASSO_PROBLEMS), len(lam1), len(lr))
-    paths = {k: np.empty((*shape, len(at))) for k in ("l1", "loss")}
-    finals = {k: np.empty(shape) for k in ("l1", "loss", "zeros")}
-    for j, problem in enumerate(problems.LASSO_PROBLEMS):
-        _, beta0 = problems.lasso_problem(problem, 1.0, seed)
-        for i, name in enumerate(LASSO_OPTIMIZERS):
-            with np.errstate(over="ignore", invalid="ignore"):
-                res = run.sweep(lambda lam: problems.lasso_problem(problem, lam, seed)[0], name, lam1, lr, beta0[None],
-                                steps, record=("l1", "loss", "zeros"), at=at)
-            for k in paths:
-                paths[k][i, j] = np.moveaxis(res[k][..., 0], 0, -1)
-            for k in finals:
-                finals[k][i, j] = res.final(k)[..., 0]
-    return LassoGrid(lam1, lr, at, paths, finals)
-
 
 def lasso_explorer(grid: LassoGrid) -> Explorer:
     """The Section 4 explorer: ‖β‖₁ and the loss over the iterations, final ‖β‖₁ and exact zeros against λ1."""

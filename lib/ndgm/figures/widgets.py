@@ -17,8 +17,8 @@ try:
 except ImportError as err:
     raise ImportError("ndgm.figures.widgets needs ipywidgets: pip install 'ndgm[widgets]'") from err
 
-from ..studies import convergence, sparsity, stability
-from . import explorers, live
+from ..studies import convergence, lasso_grid, sparsity, stability
+from . import live
 from .. import grids, labels, optim, problems, run, validation
 
 
@@ -101,7 +101,7 @@ class LassoExplorer(LiveFigure):
             "lam1": _log_slider("λ₁", 1.0, 1e-3, 1e2),
             "lr": _log_slider("α", 0.01, 1e-3, 1.0),
             "optimizer": w.Dropdown(options=[(labels.LASSO_OPTIMIZER_LABELS[o], o)
-                                             for o in explorers.LASSO_OPTIMIZERS],
+                                             for o in lasso_grid.LASSO_OPTIMIZERS],
                                     value="gd", description="optimizer"),
             "problem": w.Dropdown(options=[(problems.LASSO_PROBLEM_LABELS[p], p) for p in problems.LASSO_PROBLEMS],
                                   value="toy", description="problem"),

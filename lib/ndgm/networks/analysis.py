@@ -25,22 +25,6 @@ the first step on); 1e-5 for PyTorch's RMSProp, whose running average starts at 
 so its first steps are about α/√(1 − 0.99) = 10α: 1e-5 gives Adam's early step size."""
 
 
-
-def _records(results: dict) -> list:
-    if not isinstance(results, dict) or not isinstance(results.get("runs"), dict):
-        raise ValueError("results must be a page's merged results (a dict with 'runs'), as ndgm.networks.experiments.best returns")
-    return list(results["runs"].values())
-
-
-def _runs(results: dict, **match) -> list:
-    out = []
-    for rec in _records(results):
-        fields = {**rec["model"], **rec["config"]}
-        if all(fields.get(k) == v for k, v in match.items()):
-            out.append(rec)
-    return out
-
-
 def as_runs(results) -> PageRuns:
     """`results` (a page's merged results, as `best` returns, or a `PageRuns`) as a `PageRuns`."""
     return results if isinstance(results, PageRuns) else PageRuns.from_dict(results)
@@ -134,25 +118,6 @@ def pilot_choice(results, recipe: dict, rates) -> float:
     return next((p.lr for p in pilot(results, recipe, rates) if p.learned), float(rates[0]))
 
 
-def _network_label(run: RunRecord) -> str:
-    beta = run.field("beta")
-    return f"VGG{run.field('depth')} {run.field('activation')}" + ("" if beta is None else f" β={beta:g}")
-
-
-def pilot_markdown(results, recipes: dict, rates: dict) -> str:
-    """Each recipe's pilot as a MyST table: per candidate rate, every run's final validation accuracy, how many
-    learned, and the rate the rule chose."""
-    lines = ["| recipe | α | runs: final validation accuracy | learned | chosen |", "|---|---|---|---|---|"]
-    for name, recipe in recipes.items():
-        chosen = pilot_choice(results, recipe, rates[name])
-        label = recipe_label(recipe["optimizer"], recipe["momentum"], recipe["init"])
-        for p in pilot(results, recipe, rates[name]):
-            accs = ", ".join(f"{_network_label(r)} {r.val_acc:.2f}" for r in p.runs)
-            lines.append(f"| {label} | {p.lr:g} | {accs} | {sum(r.learned() for r in p.runs)} / {len(p.runs)} | "
-                         f"{'yes' if p.lr == chosen else ''} |")
-    return "\n".join(lines)
-
-
 def recipe_label(optimizer: str, momentum: float, init: str) -> str:
     """A training recipe in words: "Adam", "SGD, momentum 0.9", "SGD, momentum 0.9, He init"."""
     words = [OPTIMIZER_LABELS.get(optimizer, optimizer).split(" (")[0]]
@@ -175,6 +140,28 @@ class Figure2:
 
     def depths(self, batch_norm: bool) -> list:
         return sorted(d for d, bn in self.gaps if bn == batch_norm)
+
+    def numbers(self) -> dict:
+        """What the page prints about these comparisons, by name: the main runs' settings (read off the
+        shallowest network without batch norm), the depths, the other recipes with their step sizes, how
+        many runs of each activation learned in the deepest network without batch norm, and three paired
+        differences of the final loss with their intervals: ReLU − GELU there (`deep_gap`), its change from the
+        shallowest network (`widening_gap`), and softplus with the largest β minus the smallest (`smooth_gap`)."""
+        main = self.gaps[(self.depths(False)[0], False)].a[0]
+        deep = self.gaps[(self.depths(False)[-1], False)]
+        others = [c.a[0] for c in self.recipes.values() if not c.a[0].matches(**MAIN_RECIPE)]
+        return {"lr": main.lr, "batch": main.config["batch_size"], "epochs": main.epochs, "width": main.model["width"],
+                "seeds": max(r.seed for c in self.gaps.values() for r in c.a + c.b),
+                "depths": ", ".join(str(d) for d in self.depths(False)),
+                "bn_depths": " and ".join(str(d) for d in self.depths(True)), "learned": f"{LEARNED_ACC:g}",
+                "main_recipe": recipe_label(**MAIN_RECIPE),
+                "other_recipes": "; ".join(f"{recipe_label(r.optimizer, r.field('momentum'), r.field('init'))} at "
+                                           f"α = {r.lr:g}" for r in others) or "none",
+                "deep": deep.a[0].field("depth"), "deep_relu": deep.learned_count("a"),
+                "deep_gelu": deep.learned_count("b"), "deep_seeds": deep.seeds,
+                "deep_gap": deep.final.text("{:+.4f}"),
+                "widening_gap": self.widening["final"].text("{:+.4f}") if self.widening else "not measured",
+                "smooth_gap": self.smoothness[-2].final.text("{:+.4f}") if self.smoothness else "not measured"}
 
 
 def _softplus(beta):
@@ -212,23 +199,6 @@ def figure2(results) -> Figure2:
         recipes[label] = compare(runs, f"VGG{depth}, {label}, ReLU − GELU", dict(spec, activation="relu"),
                                  dict(spec, activation="gelu"))
     return Figure2(gaps, widening, smooth, recipes)
-
-
-def comparisons_markdown(rows) -> str:
-    """Comparisons as a MyST table: the means of both sides, the paired differences of the final loss and
-    of the loss area with their 95 % intervals, the lowest accuracy of the runs and how many runs of each
-    side learned."""
-    lines = ["| comparison | seeds | final loss, a | final loss, b | a − b, final loss [95 % CI] | "
-             "a − b, loss area [95 % CI] | lowest accuracy | learned, a / b |", "|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {c.label} | {c.seeds} | {c.mean('a'):.4f} | {c.mean('b'):.4f} | {c.final.text('{:+.4f}')} | "
-              f"{c.area.text('{:+.4f}')} | {c.min_acc:.3f} | {c.learned_count('a')} / {c.learned_count('b')} |"
-              for c in rows]
-    return "\n".join(lines)
-
-
-def steps_per_epoch(record: dict) -> int:
-    """Training steps in one epoch of a run (the last incomplete batch is dropped)."""
-    return record["data_used"]["n_train"] // record["config"]["batch_size"]
 
 
 def median_abs_start(record) -> float:
@@ -312,6 +282,20 @@ def table2(results, lr: float | None = None, epoch: int | None = None) -> list:
     return [table2_row(runs, r, epoch) for r in recs]
 
 
+def table2_numbers(rows: list) -> dict:
+    """Table 2's cells by name, for a page's prose: ``<optimizer>_<small|large>`` (% below τ) and ``..._acc`` for
+    every optimizer, and SGD's prediction and swing (``sgd_<small|large>_pred``, ``..._swing``), at the smallest
+    and the largest λ1 of `rows` (`table2`'s)."""
+    lams = sorted({r.l1 for r in rows})
+    out = {}
+    for name, lam in (("small", lams[0]), ("large", lams[-1])):
+        for r in (r for r in rows if r.l1 == lam):
+            out[f"{r.optimizer}_{name}"], out[f"{r.optimizer}_{name}_acc"] = r.ours, r.val_acc
+            if r.optimizer == "sgd":
+                out[f"sgd_{name}_pred"], out[f"sgd_{name}_swing"] = r.predicted, r.swing
+    return out
+
+
 def learning_table(results, learning_lr: dict) -> list:
     """Table 2 where the networks can learn: each optimizer at its step size in `learning_lr` (optimizer → α),
     read after as many steps as its λ1 = 0 control ran (a longer run at that α is read at that epoch: its
@@ -324,32 +308,6 @@ def learning_table(results, learning_lr: dict) -> list:
                           key=lambda r: r.l1):
             rows.append(table2_row(runs, rec, min(rec.epochs, ctrl.epochs) if ctrl else None))
     return rows
-
-
-def table2_markdown(rows: list) -> str:
-    """`Table2Row`s as a MyST table: ours beside the paper's and the prediction, with accuracy and control."""
-    def pct(v):
-        return "–" if v is None or not np.isfinite(v) else f"{v:.2f} %"
-
-    def acc(v):
-        return "–" if v is None else f"{v:.3f}"
-
-    lines = ["| optimizer | $\\alpha$ | $\\lambda_1$ | steps | ours | paper | predicted | zeros | $\\lVert w\\rVert_1$ | "
-             "accuracy | control's accuracy |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {OPTIMIZER_LABELS[r.optimizer]} | {r.lr:g} | {r.l1:g} | {r.steps:,} | {pct(r.ours)} | {pct(r.paper)} | "
-              f"{pct(r.predicted)} | {pct(r.zeros)} | {r.l1_norm:.4g} | {acc(r.val_acc)} | {acc(r.control_acc)} |"
-              for r in rows]
-    return "\n".join(lines)
-
-
-def runs_markdown(recs) -> str:
-    """Runs as a MyST table, to read first: did each network learn? Optimizer, α, λ1, steps, final training
-    loss, validation accuracy, ‖w‖₁, and whether it learned (`RunRecord.learned`)."""
-    lines = ["| optimizer | $\\alpha$ | $\\lambda_1$ | steps | training loss | accuracy | $\\lVert w\\rVert_1$ | learned |",
-             "|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {OPTIMIZER_LABELS[r.optimizer]} | {r.lr:g} | {r.l1:g} | {r.steps:,} | {r.train_loss:.4g} | "
-              f"{r.val_acc:.3f} | {r.l1_norm:.4g} | {'yes' if r.learned() else '**no**'} |" for r in recs]
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -378,6 +336,12 @@ class Collapse:
     def predicted_below(self) -> float:
         """τ/(αλ1) in %: the fraction below τ of weights spread evenly over (0, αλ1)."""
         return 100 * min(1.0, paper.TABLE2_TAU / swing(self.optimizer, self.lr, self.l1))
+
+    def numbers(self) -> dict:
+        """What the page prints, by name: ‖w‖₁ (`norm`), P·αλ1/2 (`band`), their `ratio`, the % below τ measured
+        (`below`) and predicted (`pred`), and the accuracy (`acc`)."""
+        return {"norm": self.l1_norm, "band": self.band_norm, "ratio": self.ratio, "below": self.below,
+                "pred": self.predicted_below, "acc": self.val_acc}
 
 
 def collapse(results, optimizer: str = "sgd", l1: float | None = None, lr: float | None = None) -> Collapse:
@@ -429,6 +393,14 @@ class Figure3:
     def ratio(self, optimizer: str) -> float:
         """‖w‖₁ at the largest λ1 over ‖w‖₁ at the smallest: above 1 is the paradox."""
         return self.final[(optimizer, self.lams[-1])] / self.final[(optimizer, self.lams[0])]
+
+    def numbers(self) -> dict:
+        """What the page prints, by name: the two penalties (`lam_small`, `lam_large`), the paper's Table 2 % for
+        SGD at each (`paper_sgd_small`, `paper_sgd_large`) and each control's accuracy (`control_<optimizer>`)."""
+        small, large = self.lams[0], self.lams[-1]
+        return {"lam_small": small, "lam_large": large, "paper_sgd_small": paper.TABLE2[("sgd", small)],
+                "paper_sgd_large": paper.TABLE2[("sgd", large)],
+                **{f"control_{o}": acc for o, acc in self.control_acc.items()}}
 
 
 def figure3(results, lr: float | None = None) -> Figure3:
@@ -499,6 +471,14 @@ class SparsityAtAccuracy:
         found = [(m, self.sparsity(m)) for m in methods if m in self.curves]
         return max(found, key=lambda t: t[1])
 
+    def numbers(self) -> dict:
+        """What the page "What works instead" prints, by name: the reference accuracy (`ref_acc`), the `margin`
+        (as printed, "0.02"), each method's sparsity at working accuracy in % (`<method>_sparsity`) and the
+        method, in words, whose network is the sparsest that still works (`best`)."""
+        best, _ = self.best(self.curves)
+        return {"ref_acc": self.reference_acc, "margin": f"{self.margin:g}",
+                **{f"{m}_sparsity": 100 * self.sparsity(m) for m in self.curves}, "best": METHODS[best]}
+
 
 def sparsity_at_accuracy(results, margin: float = 0.02) -> SparsityAtAccuracy:
     """Every method's `MethodCurve` on the runs of the page What works: a penalised SGD or Adam run gives the
@@ -533,14 +513,6 @@ def _curve(method: str, pts: list) -> MethodCurve:
     return MethodCurve(method, np.array([p[0] for p in pts]), np.array([p[1] for p in pts]), tuple(p[2] for p in pts))
 
 
-def curves_markdown(result: SparsityAtAccuracy) -> str:
-    """Each method's points as a MyST table, with its sparsity at working accuracy."""
-    lines = ["| method | setting | exact zeros | accuracy |", "|---|---|---|---|"]
-    for c in result.curves.values():
-        lines += [f"| {c.label} | {s} | {100 * z:.2f} % | {a:.3f} |" for s, z, a in zip(c.settings, c.zeros, c.val_acc)]
-    return "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class L1Sweep:
     """One optimizer's final weights against λ1 (the page "What works instead"), each array shape (K,),
@@ -565,27 +537,14 @@ class L1Sweep:
 def l1_sweeps(results: dict, tau: float = paper.TABLE2_TAU) -> dict:
     """Per optimizer of a page's runs, its `L1Sweep` over the runs' λ1 > 0 (final epoch of each run)."""
     k = tau_index(tau)
+    runs = as_runs(results)
     out = {}
-    for opt in [o for o in OPTIMIZERS if _runs(results, optimizer=o)]:
-        recs = sorted((r for r in _runs(results, optimizer=opt) if r["config"]["l1"] > 0), key=lambda r: r["config"]["l1"])
-        hist = [r["history"] for r in recs]
-        out[opt] = L1Sweep(opt, np.array([r["config"]["l1"] for r in recs]), np.array([h["zeros"][-1] for h in hist]),
-                           np.array([h["small_by_tau"][k] for h in hist]), np.array([h["l1"][-1] for h in hist]),
-                           np.array([h["val_acc"][-1] for h in hist]))
+    for opt in [o for o in OPTIMIZERS if runs.select(optimizer=o)]:
+        recs = sorted((r for r in runs.select(optimizer=opt) if r.l1 > 0), key=lambda r: r.l1)
+        out[opt] = L1Sweep(opt, np.array([r.l1 for r in recs]), np.array([r.history["zeros"][-1] for r in recs]),
+                           np.array([r.history["small_by_tau"][k] for r in recs]), np.array([r.l1_norm for r in recs]),
+                           np.array([r.val_acc for r in recs]))
     return out
-
-
-def sweeps_markdown(sweeps: dict) -> str:
-    """`l1_sweeps` as a MyST table: one row per optimizer and λ1, with the trend of each column."""
-    lines = ["| optimizer | $\\lambda_1$ | exact zeros | $\\lvert w\\rvert < 10^{-5}$ | $\\lVert w\\rVert_1$ | accuracy |",
-             "|---|---|---|---|---|---|"]
-    for sw in sweeps.values():
-        for i, lam in enumerate(sw.lam1):
-            lines.append(f"| {OPTIMIZER_LABELS[sw.optimizer]} | {lam:g} | {100 * sw.zeros[i]:.3g} % | "
-                         f"{100 * sw.below[i]:.2f} % | {sw.l1_norm[i]:.4g} | {sw.val_acc[i]:.3f} |")
-        lines.append(f"| *as λ1 grows* | | *{sw.trend('zeros')}* | *{sw.trend('below')}* | *{sw.trend('l1_norm')}* | "
-                     f"*{sw.trend('val_acc')}* |")
-    return "\n".join(lines)
 
 
 def sparsity_reports(results, chance: float = 0.1) -> list:
@@ -597,16 +556,18 @@ def sparsity_reports(results, chance: float = 0.1) -> list:
     return [(r.optimizer, r.l1, NetworkSparsity.from_dict(r.sparsity).with_accuracy(r.val_acc, chance)) for r in recs]
 
 
-def reports_markdown(reports: list, tau: float = paper.TABLE2_TAU) -> str:
-    """The overall rows of `sparsity_reports` as one MyST table: exact zeros, |w| < τ, the band |w| < s and
-    the verdict in one word (`ndgm.networks.sparsity_check.kind`)."""
-    lines = ["| optimizer | $\\lambda_1$ | exact zeros | $\\lvert w\\rvert < 10^{-5}$ | swing $s$ | "
-             "$\\lvert w\\rvert < s$ | verdict |", "|---|---|---|---|---|---|---|"]
-    for opt, lam, rep in reports:
-        at = np.flatnonzero(np.isclose(rep.taus, tau, rtol=1e-9))
-        if at.size == 0:
-            raise ValueError(f"tau must be one of the report's thresholds {rep.taus.tolist()}; got {tau!r}")
-        k = int(at[0])
-        lines.append(f"| {OPTIMIZER_LABELS[opt]} | {lam:g} | {100 * rep.overall.zeros:.2f} % | "
-                     f"{100 * rep.overall.below[k]:.2f} % | {rep.swing:.1e} | {100 * rep.overall.band:.2f} % | {rep.kind} |")
-    return "\n".join(lines)
+def report_kinds(reports: list, show: str = "oscillation") -> tuple:
+    """How many of the networks of `sparsity_reports` the check calls each kind, and one report to show.
+
+    Returns (numbers, report): numbers by name, `net_runs` (all networks), `net_dead`, `net_sparse`, `net_osc`
+    (those of kind "dead", "sparse", "oscillation", `ndgm.networks.sparsity_check.kind`) and `net_shown` (the
+    network shown, "SGD (NDGM) at λ1 = 0.001"); report, the `NetworkSparsity` of the first network of kind
+    `show`, else of the first network."""
+    if not reports:
+        raise ValueError("reports must hold at least one (optimizer, λ1, NetworkSparsity); got none")
+    count = {k: sum(rep.kind == k for _, _, rep in reports) for k in ("dead", "sparse", "oscillation")}
+    opt, lam, shown = next(((o, l, r) for o, l, r in reports if r.kind == show), reports[0])
+    return ({"net_osc": count["oscillation"], "net_dead": count["dead"], "net_sparse": count["sparse"],
+             "net_runs": len(reports), "net_shown": f"{OPTIMIZER_LABELS[opt]} at λ1 = {lam:g}"}, shown)
+
+

@@ -56,11 +56,14 @@ PAPER_L1 = (paper.LAMBDA1_NETWORK["Figure 3 caption, Table 2 and Appendix C's lo
 # network of the same shape the same initial weights and every run the same order of the training images.
 RELU_VS_GELU = {
     "smoke": dict(data=dict(name="synthetic", n_train=128, n_test=64), width=1 / 16, epochs=2,
-                  batch_size=32, seeds=(0, 1)),
+                  batch_size=32, seeds=(0, 1), pilot_depths=(11,)),
     "cpu": dict(data=dict(name="fashion-mnist", n_train=12000, n_test=4000), width=1 / 8, epochs=5,
-                batch_size=64, seeds=(0, 1, 2, 3, 4)),
-    "paper": dict(data=dict(name="cifar10"), width=1.0, epochs=100, batch_size=128, seeds=(0, 1, 2, 3, 4)),
+                batch_size=64, seeds=(0, 1, 2, 3, 4), pilot_depths=(11, 19)),
+    "paper": dict(data=dict(name="cifar10"), width=1.0, epochs=100, batch_size=128, seeds=(0, 1, 2, 3, 4),
+                  pilot_depths=(11, 19)),
 }
+"""Figure 2 per scale. `pilot_depths`: the depths of `FIGURE2_PILOT`'s networks that the pilot trains at that
+scale (the smoke scale, a test of the code, pilots the shallowest network only)."""
 FIGURE2_NETWORKS = ((11, False), (13, False), (16, False), (19, False), (11, True), (19, True))
 """(depth, batch norm) of the main runs: every depth of the family without batch norm, the paper's two with it."""
 SOFTPLUS_BETAS = (1.0, 4.0, 16.0)
@@ -89,7 +92,6 @@ none did, its first rate, and the page says that the pilot failed. The main reci
 whose pilot found such a rate. Adam from He initialisation joined the pilot (and "main") after Adam from
 PyTorch's initialisation had failed at every rate; the page says so."""
 MAIN_RECIPE = "adam-kaiming"
-RECIPE_DEPTH = 11
 RECIPE_DEPTH = 11
 
 # Figure 3 and Table 2: α = 0.003 and λ1 in {0.002, 2} at every scale (the paper's values); what shrinks
@@ -172,12 +174,13 @@ def _activation_name(activation: str, beta) -> str:
 
 
 def _figure2_pilot(scale: str) -> list[Run]:
-    p = FIGURE2_PILOT
+    p, depths = FIGURE2_PILOT, RELU_VS_GELU[scale]["pilot_depths"]
     return [_vgg_run(scale, f"{PILOT_PREFIX}{recipe}-lr={lr:g}-vgg{d}-{_activation_name(act, beta)}-nobn-seed{seed}",
                      d, act, False, recipe, seed, beta, lr)
             for recipe, rates in p["lr"].items() for lr in rates for seed in p["seeds"]
             for d, act, beta in (p["networks"] if RECIPES[recipe]["optimizer"] == "adam" else
-                                 ((RECIPE_DEPTH, "relu", None), (RECIPE_DEPTH, "gelu", None)))]
+                                 ((RECIPE_DEPTH, "relu", None), (RECIPE_DEPTH, "gelu", None)))
+            if d in depths]
 
 
 def _figure2_runs(scale: str) -> list[Run]:

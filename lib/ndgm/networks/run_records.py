@@ -105,6 +105,12 @@ class RunRecord:
         """Whether the run ended with validation accuracy >= `threshold` and a finite loss."""
         return not self.diverged and self.val_acc >= threshold
 
+    def numbers(self) -> dict:
+        """The run's settings as a page prints them, by name: `lr`, `l1`, `batch`, `epochs`, `steps`, `seed` and
+        `n_params`."""
+        return {"lr": self.lr, "l1": self.l1, "batch": self.config["batch_size"], "epochs": self.epochs,
+                "steps": self.steps, "seed": self.seed, "n_params": self.n_params}
+
     def at(self, epoch: int, key: str) -> float:
         """The history's `key` ("val_acc", "l1", "small", ...) at the end of `epoch` (1-based)."""
         validation.count("epoch", epoch)
@@ -153,3 +159,10 @@ class PageRuns:
     @property
     def device(self) -> str:
         return self.environment["device_name"]
+
+    def numbers(self) -> dict:
+        """What a page's "which run" note prints, by name: the scale, the data (description and sizes), the
+        device, torch's version, the start date, the minutes of training in all and the number of runs."""
+        return {"scale": self.scale, "data": self.data["description"], "n_train": self.data["n_train"],
+                "n_test": self.data["n_test"], "device": self.device, "torch": self.environment["torch"],
+                "date": self.started[:10], "wall_min": self.wall_s / 60, "n_runs": len(self.runs)}

@@ -13,7 +13,10 @@
   the vertical supporting line that an extended-valued function can have (`supports_at_minimum`).
 
 Each result is a frozen dataclass (`CaptureCurves`, `CaptureScan`, `CaptureTest`, `CaptureCounterexample`,
-`Rates`, `DifferenceQuotients`, `KinkGeometry`, `Supports`) that carries its derived quantities as properties.
+`Rates`, `DifferenceQuotients`, `KinkGeometry`, `Supports`) that carries its derived quantities as properties,
+and returns the numbers the page prints, by name, from ``numbers()``. Where the page prints ReLU and softplus
+side by side, `capture_curves_numbers`, `capture_scan_numbers`, `capture_test_numbers` and `explorer_numbers`
+pair the two; `paper_numbers` gives the paper's own set-up of Figure 1.
 The step size α of the paper is the parameter `lr`, as in `ndgm.run` and `ndgm.optim`.
 """
 from __future__ import annotations
@@ -23,12 +26,23 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from .. import grids, losses, optim, problems, run, validation
+from .. import grids, losses, memo, optim, paper, problems, run, validation
 
 RIDGE = 0.01
 """λ2 of L2 = L1(·; Z1, q1, 0, 0.01), Section 3."""
 
 ACTIVATIONS = ("relu", "softplus")
+
+
+def paper_numbers() -> dict:
+    """The paper's set-up of Figure 1 (Section 3: Z1, q1 and β0 drawn uniformly, λ2 of eq. 3, ‖β0‖∞ below 1)
+    and the radius of Proposition 3.1, by name: ``paper_n``, ``paper_p``, ``paper_Z1`` ("[a, b]"), ``paper_q1``,
+    ``paper_beta0``, ``paper_lam2``, ``paper_radius``, ``paper_linf``."""
+    problem = paper.FIGURE1_PROBLEM
+    return {"paper_n": problem["n"], "paper_p": problem["p"],
+            **{f"paper_{name}": "[{:g}, {:g}]".format(*problem[name]) for name in ("Z1", "q1", "beta0")},
+            "paper_lam2": problem["lam2"], "paper_radius": paper.CAPTURE_RADIUS,
+            "paper_linf": paper.FIGURE1_START_LINF}
 
 
 def capture_loss(Z, q, activation: str = "relu", sharpness: float = 1.0) -> losses.Loss:
@@ -115,6 +129,36 @@ class CaptureCurves:
         never rises at the largest α."""
         return grids.holds_from(self.lr, ~self.monotone)
 
+    def numbers(self, i: int = 0) -> dict:
+        """The run at the `i`-th α by name: ``alpha``; ``linf0`` (‖β_0‖∞), ``linfmax`` and ``argmax`` (the
+        largest ‖β_k‖∞ and its first k), ``rise`` (`largest_rise`); ``l2`` (‖β_0 − β*‖₂), ``star`` (‖β*‖∞),
+        ``p`` (P), ``sqrt_p`` (√P, the Euclidean radius of the unit ∞-ball) and ``start_frac`` (`start_reach`
+        in per cent)."""
+        return {"alpha": float(self.lr[i]), "linf0": float(self.linf[i, 0]), "linfmax": float(self.max_linf[i]),
+                "argmax": int(self.max_linf_step[i]), "rise": float(self.largest_rise[i]), "l2": self.l2_start,
+                "star": self.linf_star, "p": self.p, "sqrt_p": float(np.sqrt(self.p)),
+                "start_frac": float(self.start_reach * 100)}
+
+
+def capture_curves_numbers(relu: CaptureCurves, softplus: CaptureCurves) -> dict:
+    """Figure 1's numbers for both activations (`CaptureCurves.numbers` at the first α): ``relu_<name>`` and
+    ``soft_<name>`` for linf0, linfmax, argmax, l2 and rise; ``alpha``, ``p``, ``sqrt_p`` and ``start_frac`` of
+    the ReLU run, and ``soft_star``, ‖β*‖∞ of the softplus minimiser."""
+    r, s = relu.numbers(), softplus.numbers()
+    each = ("linf0", "linfmax", "argmax", "l2", "rise")
+    return {"alpha": r["alpha"], **{f"relu_{k}": r[k] for k in each}, **{f"soft_{k}": s[k] for k in each},
+            "soft_star": s["star"], "p": r["p"], "sqrt_p": r["sqrt_p"], "start_frac": r["start_frac"]}
+
+
+def explorer_numbers(relu: CaptureCurves, softplus: CaptureCurves) -> dict:
+    """The α grid of the explorer, both activations over the same α: ``grid_top`` (from this α up the loss
+    rises with both, `CaptureCurves.rises_from`; nan when one never rises at the largest α), ``grid_ticks`` (α
+    below it at which ReLU's loss still rose), ``grid_escapes`` (runs whose ‖β_k‖∞ passed 1) of ``grid_runs``."""
+    top = float(np.maximum(relu.rises_from, softplus.rises_from))
+    return {"grid_top": top, "grid_ticks": int((~relu.monotone & (relu.lr < top)).sum()),
+            "grid_escapes": int(relu.escapes.sum() + softplus.escapes.sum()),
+            "grid_runs": int(relu.lr.size + softplus.lr.size)}
+
 
 def capture_curves(lr, steps: int = 2000, seed: int = 0, activation: str = "relu",
                    sharpness: float = 1.0) -> CaptureCurves:
@@ -157,6 +201,7 @@ class CaptureScan:
     seed: np.ndarray          # (S,)
     max_rise: np.ndarray      # (S, A) the largest one-step increase of the loss relative to the loss (<= 0: never rose)
     max_linf: np.ndarray      # (S, A) max_k ‖β_k‖∞
+    steps: int                # T, the steps of every run
 
     @property
     def monotone(self) -> np.ndarray:
@@ -209,7 +254,33 @@ class CaptureScan:
         rough = self.rough(top)
         return float(self.max_rise[:, rough].max()) if rough.any() else np.nan
 
+    def numbers(self, top: float | None = None) -> dict:
+        """The scan by name: its grid (``n_scan`` α from ``scan_lo`` to ``scan_hi``, ``seeds``, ``steps``); the
+        window's ends ``lo`` and ``hi`` (nan when empty); ``first_rise``; ``escaped`` of ``runs`` passed
+        ‖β_k‖∞ = 1; ``rough_count`` and ``rough_rise``, `rough` and `rough_rise` at or below `top` (default:
+        the window's top)."""
+        window = self.window
+        return {"n_scan": int(self.lr.size), "scan_lo": float(self.lr.min()), "scan_hi": float(self.lr.max()),
+                "seeds": int(self.seed.size), "steps": self.steps,
+                "lo": float(window.min()) if window.size else np.nan, "hi": self.window_top,
+                "first_rise": self.first_rise, "escaped": int(self.escapes.sum()), "runs": int(self.escapes.size),
+                "rough_count": int(self.rough(top).sum()), "rough_rise": self.rough_rise(top)}
 
+
+def capture_scan_numbers(relu: CaptureScan, softplus: CaptureScan) -> dict:
+    """Which α? for both activations (`CaptureScan.numbers`): the grid of the ReLU scan (``n_scan``, ``scan_lo``,
+    ``scan_hi``, ``seeds``, ``steps``); each window's ends (``relu_lo``, ``relu_hi``, ``soft_lo``, ``soft_hi``);
+    ReLU's ``first_rise``; ``escaped`` of ``runs``, both activations together; and the α at or below the ReLU
+    window's top at which a loss rose, ``rough_count`` (ReLU, by at most ``rough_rise``) and ``soft_rough``."""
+    r = relu.numbers()
+    s = softplus.numbers(top=relu.window_top)
+    return {**{k: r[k] for k in ("n_scan", "scan_lo", "scan_hi", "seeds", "steps")},
+            "relu_lo": r["lo"], "relu_hi": r["hi"], "soft_lo": s["lo"], "soft_hi": s["hi"],
+            "first_rise": r["first_rise"], "escaped": r["escaped"] + s["escaped"], "runs": r["runs"] + s["runs"],
+            "rough_count": r["rough_count"], "rough_rise": r["rough_rise"], "soft_rough": s["rough_count"]}
+
+
+@memo.memoized
 def capture_scan(lr, seeds=range(5), steps: int = 2000, activation: str = "relu",
                  sharpness: float = 1.0) -> CaptureScan:
     """For each seed's (Z1, q1, β0) and each α in `lr` (A,), in one vectorised run over `steps` steps: the
@@ -225,7 +296,7 @@ def capture_scan(lr, seeds=range(5), steps: int = 2000, activation: str = "relu"
     beta0 = np.stack([d.beta0 for d in data])[:, None]
     res = run.run(loss, optim.make("gd", lr), beta0, steps, record=("loss", "linf"))
     rise = np.max(np.diff(res["loss"], axis=0) / res["loss"][:-1], axis=0)
-    return CaptureScan(lr, np.array(seeds), rise, np.max(res["linf"], axis=0))
+    return CaptureScan(lr, np.array(seeds), rise, np.max(res["linf"], axis=0), int(steps))
 
 
 @dataclass(frozen=True)
@@ -260,7 +331,34 @@ class CaptureTest:
         """The α at which some seed's run `leaves`, shape (W,)."""
         return self.lr[self.leaves.any(axis=0)]
 
+    def leaves_at(self, lr: float) -> int:
+        """How many seeds' runs `leave` at the α of the grid nearest `lr` (on a log scale)."""
+        return int(self.leaves[:, grids.nearest(self.lr, lr, log=True)].sum())
 
+    def numbers(self, lr: float | None = None) -> dict:
+        """The test by name: ``radius``; ``runs`` in all, ``mono`` with a monotone loss, ``left`` of those
+        leaving the unit ball, ``max`` (`monotone_max_dist`); ``left_lo`` and ``left_hi``, the ends of
+        `leaving_lr` (nan when none leaves); with `lr`, ``at_lr`` (`leaves_at`)."""
+        leaving = self.leaving_lr
+        out = {"radius": self.radius, "runs": int(self.monotone.size), "mono": int(self.monotone.sum()),
+               "left": int(self.leaves.sum()), "max": self.monotone_max_dist,
+               "left_lo": float(leaving.min()) if leaving.size else np.nan,
+               "left_hi": float(leaving.max()) if leaving.size else np.nan}
+        return out if lr is None else {**out, "at_lr": self.leaves_at(lr)}
+
+
+def capture_test_numbers(relu: CaptureTest, softplus: CaptureTest, lr: float) -> dict:
+    """Proposition 3.1's test for both activations (`CaptureTest.numbers`): ``radius``; ``test_relu_<name>`` and
+    ``test_soft_<name>`` for mono, left and max; of the ReLU test ``test_runs``, ``test_left_lo``,
+    ``test_left_hi`` and ``test_fig1``, the seeds whose run leaves at Figure 1's α `lr`."""
+    r, s = relu.numbers(lr), softplus.numbers()
+    each = ("mono", "left", "max")
+    return {"radius": r["radius"], **{f"test_relu_{k}": r[k] for k in each},
+            **{f"test_soft_{k}": s[k] for k in each}, "test_runs": r["runs"], "test_left_lo": r["left_lo"],
+            "test_left_hi": r["left_hi"], "test_fig1": r["at_lr"]}
+
+
+@memo.memoized
 def capture_test(lr, seeds=range(5), steps: int = 2000, activation: str = "relu", radius: float = 0.99,
                  chunk: int = 50, sharpness: float = 1.0) -> CaptureTest:
     """Proposition 3.1 under its own hypothesis: each seed's run starts at Euclidean distance `radius` < 1
@@ -343,6 +441,10 @@ class CaptureCounterexample:
     def refutes(self) -> bool:
         """f never rose and the run left the unit ball: a counterexample to Proposition 3.1 as printed."""
         return self.monotone and self.left_at is not None
+
+    def numbers(self) -> dict:
+        """The run by name: ``x0``, ``lr`` (α) and ``left`` (`left_at`: the first k with |x_k| > 1, or None)."""
+        return {"x0": self.x0, "lr": self.lr, "left": self.left_at}
 
 
 def capture_counterexample(x0: float = 0.9, lr: float = 0.01, steps: int = 1000,
@@ -442,6 +544,8 @@ def fit_slope(eps, steps) -> float:
 
 RATE_THEORY = {"smooth worst": -1.0, "smooth easy": -1.0, "nonsmooth worst": -2.0, "nonsmooth easy": -2.0}
 """The worst-case slope of log(steps) against log(ε) for each function of `rates`: O(1/ε) and O(1/ε²)."""
+RATE_KEYS = {"smooth worst": "sw", "smooth easy": "se", "nonsmooth worst": "nw", "nonsmooth easy": "ne"}
+"""The short name of each function of `rates` in `Rates.numbers`."""
 
 
 @dataclass(frozen=True)
@@ -454,6 +558,7 @@ class Rates:
     steps: dict               # name -> (E,) the first k with min_{j<=k} f(x_j) − f* <= ε (nan: not reached)
     slope: dict               # name -> float: least-squares slope of log(steps) against log(ε)
     per_decade: dict          # name -> float: least-squares steps added per tenfold smaller ε
+    scales: int               # octaves spanned by the hard functions: their dimension
 
     @property
     def theory(self) -> dict:
@@ -481,7 +586,27 @@ class Rates:
         """The factor by which the fitted steps of `name` grow for each tenfold smaller ε: 10^(−slope)."""
         return float(10.0 ** -self.slope[name])
 
+    @property
+    def pieces(self) -> int:
+        """2^scales, the linear pieces of Σⱼ wⱼ|xⱼ| (a maximum of ±wⱼxⱼ sums in `scales` dimensions)."""
+        return 2 ** self.scales
 
+    def numbers(self) -> dict:
+        """The rates by name, with sw, se, nw, ne for "smooth worst", "smooth easy", "nonsmooth worst" and
+        "nonsmooth easy": ``slope_<key>``, ``per_decade_<key>``, ``tenfold_<key>`` and ``used_<key>`` (`used`
+        in per cent); the ends of the ε grids, ``eps_s_lo``, ``eps_s_hi``, ``eps_n_lo``, ``eps_n_hi``;
+        ``scales`` and ``pieces``."""
+        out = {"scales": self.scales, "pieces": self.pieces,
+               "eps_s_lo": float(self.eps_smooth.min()), "eps_s_hi": float(self.eps_smooth.max()),
+               "eps_n_lo": float(self.eps_nonsmooth.min()), "eps_n_hi": float(self.eps_nonsmooth.max())}
+        for name, key in RATE_KEYS.items():
+            out.update({f"slope_{key}": self.slope[name], f"per_decade_{key}": self.per_decade[name],
+                        f"tenfold_{key}": self.tenfold(name), f"used_{key}": self.used(name) * 100})
+        return out
+
+
+
+@memo.memoized
 def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, -2.5, 9), scales: int = 16) -> Rates:
     """Steps to f − f* <= ε on four functions, with fitted log-log slopes beside the theory's.
 
@@ -511,7 +636,8 @@ def rates(eps_smooth=np.logspace(-2.5, -5, 11), eps_nonsmooth=np.logspace(-1.5, 
     eps_of = {name: eps_s if name.startswith("smooth") else eps_n for name in steps}
     return Rates(eps_s, eps_n, steps,
                  {name: fit_slope(eps_of[name], np.maximum(s, 1)) for name, s in steps.items()},
-                 {name: float(np.polyfit(-np.log10(eps_of[name]), s, 1)[0]) for name, s in steps.items()})
+                 {name: float(np.polyfit(-np.log10(eps_of[name]), s, 1)[0]) for name, s in steps.items()},
+                 int(scales))
 
 
 # ----- L-smoothness at a kink, and Appendix A.2's picture -----
@@ -523,6 +649,10 @@ class DifferenceQuotients:
     h: np.ndarray             # (H,) half-widths h > 0
     relu: np.ndarray          # (H,) 1/(2h): unbounded as h → 0
     softplus: np.ndarray      # (H,) tends to the sigmoid's derivative at 0, 1/4
+
+    def numbers(self) -> dict:
+        """``h_min``, the smallest h, and the quotients at the last h of the grid, ``dq_relu`` and ``dq_soft``."""
+        return {"h_min": float(self.h.min()), "dq_relu": float(self.relu[-1]), "dq_soft": float(self.softplus[-1])}
 
 
 def difference_quotients(h) -> DifferenceQuotients:
@@ -550,6 +680,12 @@ class KinkGeometry:
     def step_length(self) -> float:
         """αλ, the length of every NDGM step away from the kink."""
         return self.lr * self.lam
+
+    def numbers(self) -> dict:
+        """``step`` (αλ); ``a`` and ``b``, NDGM's last two iterates, between which it hops across the kink;
+        ``gd``, |x_T| of gradient descent on (λ/2)x² after the same steps."""
+        return {"step": self.step_length, "a": float(self.ndgm[-1]), "b": float(self.ndgm[-2]),
+                "gd": float(abs(self.gd[-1]))}
 
 
 def kink_geometry(lam: float = 1.0, lr: float = 0.35, x0: float = 1.0, steps: int = 12, lines: int = 9) -> KinkGeometry:
@@ -584,6 +720,13 @@ class Supports:
     def supporting(self) -> np.ndarray:
         """The slopes whose lines support the epigraph, shape (G',)."""
         return self.slopes[self.supports]
+
+    def numbers(self) -> dict:
+        """``vertical`` ("does" or "does not": the vertical line x = 0 supports the epigraph), and ``lo`` and
+        ``hi``, the ends of the supporting slopes (nan when none supports it)."""
+        s = self.supporting
+        return {"vertical": "does" if self.vertical else "does not",
+                "lo": float(s.min()) if s.size else np.nan, "hi": float(s.max()) if s.size else np.nan}
 
 
 def supports_at_minimum(values, x, slopes) -> Supports:

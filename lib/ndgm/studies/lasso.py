@@ -8,6 +8,9 @@ Everything here is a vectorised call of `ndgm.run.run` or `ndgm.run.sweep` plus 
   proximal gradient method, how fast ISTA closes its gap to the minimum, and the search for the paper's
   1.62 and 25.4 (`general_lasso_curve`, `ista_gaps`, `b2_search`).
 
+Each result's `numbers()` returns the numbers the page's prose prints, by glue name (`paper_numbers` the paper's
+own settings, `checks_numbers` those of the page's grids of `toy_cycles`), so the page glues them in one line.
+
 The optimizer variants of Appendix B.3-B.4 (Table 1, Propositions B.3-B.5, Figure 5) are in `ndgm.studies.variants`.
 """
 from __future__ import annotations
@@ -17,10 +20,37 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import Lasso
 
-from .. import losses, optim, paper, problems, run, validation
+from .. import losses, memo, optim, paper, problems, run, validation
 
 B2_TARGETS = paper.B2_L1
 """Appendix B.2's two printed L1 norms (`ndgm.paper.B2_L1`): the small λ1 (the text names two) and λ1 = 10."""
+
+
+def paper_numbers() -> dict:
+    """The paper's settings that the page quotes (`ndgm.paper`), by glue name: Section 4's two-dimensional example
+    (β0, α, the reduced α, its two λ1 and the steps αλ1), the start range of Proposition 4.1, the shape of W in (15),
+    and Appendix B.2's printed L1 norms, penalties and fold."""
+    small_runs, small_result = paper.B2_LAMBDA1_SMALL.values()
+    return {
+        "beta0_2d": "[" + ", ".join(f"{x:.4f}" for x in paper.TWO_D_BETA0) + "]",
+        "alpha_2d": paper.TWO_D_ALPHA,
+        "alpha_red": paper.TWO_D_REDUCED_ALPHA,
+        "lam_lo": paper.TWO_D_LAMBDA1[0],
+        "lam_hi": paper.TWO_D_LAMBDA1[1],
+        "step_hi": paper.TWO_D_ALPHA * paper.TWO_D_LAMBDA1[1],
+        "step_lo": paper.TWO_D_ALPHA * paper.TWO_D_LAMBDA1[0],
+        "p_2d": len(paper.TWO_D_BETA0),
+        "start_range": "[{:g}, {:g}]".format(*paper.TOY_START_RANGE),
+        "gen_n": paper.GENERAL_LASSO_SHAPE[0],
+        "gen_p": paper.GENERAL_LASSO_SHAPE[1],
+        "b2_target_small": paper.B2_L1[0],
+        "b2_target_big": paper.B2_L1[1],
+        "b2_lam_runs": small_runs,
+        "b2_lam_result": small_result,
+        "b2_lam_big": paper.B2_LAMBDA1_LARGE,
+        "b2_fold": paper.B2_FOLD[0],
+        "b2_paper_ratio": paper.B2_L1[1] / paper.B2_L1[0],
+    }
 
 
 def cycle_steps(beta0, step) -> int:
@@ -64,6 +94,24 @@ class TwoDExample:
         """Per λ1: the iterate two steps before the end of the stage equals the last one (period 2)."""
         end = self._end(stage)
         return np.all(np.isclose(self.trajectory[end], self.trajectory[end - 2], rtol=1e-9, atol=1e-15), axis=-1)
+
+    def cycle_l1(self, stage: int) -> np.ndarray:
+        """‖β‖₁ of the two vectors of `cycle(stage)`, shape (L, 2)."""
+        return np.abs(self.cycle(stage)).sum(-1)
+
+    def numbers(self) -> dict:
+        """The example's numbers by glue name: steps at each step size, and ‖β‖₁ over the cycle for the first
+        (small) and last (large) λ1: its largest and smallest value, the ratio of the cycle averages at α, and the
+        largest values at the reduced α."""
+        first, second = self.cycle_l1(0), self.cycle_l1(1)           # (λ1, vector)
+        return {
+            "two_d_switch": self.switch,
+            "twod_small_max": float(first[0].max()),
+            "twod_big_min": float(first[-1].min()),
+            "twod_ratio": float(first[-1].mean() / first[0].mean()),
+            "twod_big_reduced_max": float(second[-1].max()),
+            "twod_small_reduced_max": float(second[0].max()),
+        }
 
 
 def two_d_example(lam1=paper.TWO_D_LAMBDA1, lr: float = paper.TWO_D_ALPHA,
@@ -117,6 +165,70 @@ class ToyCycles:
         jump_ok = np.all(np.abs(self.jump - step) <= rtol * step, axis=-1)
         return self.nonzero & self.period_two & gamma_ok & jump_ok
 
+    @property
+    def starts(self) -> int:
+        """The number of random starts S."""
+        return int(self.nonzero.shape[-1])
+
+    @property
+    def runs(self) -> int:
+        """The number of runs, L·A·S."""
+        return int(self.l1_low.size)
+
+    @property
+    def mean_l1(self) -> np.ndarray:
+        """The cycle's average ‖β‖₁, (lim inf + lim sup)/2, averaged over starts: shape (L, A). By eq. (8) it is
+        Pαλ1/2."""
+        return (self.l1_low + self.l1_high).mean(-1) / 2
+
+    @property
+    def cycle_sum_error(self) -> float:
+        """The largest relative error of the cycle sum lim inf + lim sup = Pαλ1 (eq. 8) over the runs."""
+        return float(np.max(np.abs(self.l1_low + self.l1_high - self.b6_bound) / self.b6_bound))
+
+    @property
+    def b6_share(self) -> float:
+        """The fraction of runs within Proposition B.6's bounds, 0 < lim inf and lim sup < Pαλ1."""
+        return float(np.mean((self.l1_low > 0) & (self.l1_high < self.b6_bound)))
+
+    @property
+    def eq9_violated(self):
+        """The fraction of runs whose larger cycle value of ‖β‖₁ is >= αλ1, breaking eq. (9)."""
+        return np.mean(self.l1_high >= self.step)
+
+    @property
+    def eq9_violated_low(self):
+        """The fraction of runs whose smaller cycle value of ‖β‖₁ is >= αλ1 as well."""
+        return np.mean(self.l1_low >= self.step)
+
+    @property
+    def high_over_step(self) -> np.ndarray:
+        """The larger cycle value of ‖β‖₁ over eq. (9)'s bound αλ1, shape (L, A, S)."""
+        return self.l1_high / self.step
+
+    @property
+    def best_bound_holds(self) -> bool:
+        """The cited constant-step bound, corrected (f_best − f* ≤ G²α/2 with G = λ1√P): the smaller cycle value
+        of ‖β‖₁ is at most Pαλ1/2 in every run."""
+        return bool(np.all(self.l1_low <= self.b6_bound / 2))
+
+    def numbers(self) -> dict:
+        """The grid's numbers by name (a page glues them under a prefix, e.g. "curve_"): P, the number of starts,
+        step sizes and runs, the fraction of runs within Proposition B.6, the largest relative error of the cycle
+        sum Pαλ1 (eq. 8), the growth of the average ‖β‖₁ at the first α from the first to the last λ1, and the
+        ratio of those λ1."""
+        mean_l1 = self.mean_l1
+        return {
+            "p": self.p,
+            "starts": self.starts,
+            "n_lr": int(self.lr.size),
+            "runs": self.runs,
+            "b6": self.b6_share,
+            "sum_err": self.cycle_sum_error,
+            "growth": float(mean_l1[-1, 0] / mean_l1[0, 0]),
+            "lam_ratio": float(self.lam1[-1] / self.lam1[0]),
+        }
+
 
 def toy_cycles(p: int, lam1, lr, seeds=range(10), steps: int | None = None) -> ToyCycles:
     """NDGM on (7) in dimension P for every λ1 x α x seed (β0 ~ U[-1, 1]^P), run into its 2-cycle.
@@ -134,6 +246,29 @@ def toy_cycles(p: int, lam1, lr, seeds=range(10), steps: int | None = None) -> T
     l1 = np.abs(last).sum(axis=-1)
     return ToyCycles(p, lam1, lr, steps, nonzero=res.final("zeros") == 0, period_two=res.period_two(),
                      gamma=high, jump=high - low, l1_low=l1.min(axis=0), l1_high=l1.max(axis=0))
+
+
+def checks_numbers(checks: dict) -> dict:
+    """The numbers of a page's grids of `toy_cycles`, `checks` = {P: ToyCycles} with the one-dimensional control
+    first, by glue name: the three dimensions (control, the second, the last), how many runs of the grids after
+    the control satisfy Proposition 4.1 and their starts, and for each of the three dimensions the percentage of
+    runs whose larger (and smaller) cycle value of ‖β‖₁ breaks eq. (9) and the median larger value / αλ1; then the
+    fraction of grids in which the corrected bound (smaller value <= Pαλ1/2) holds in every run."""
+    ps = list(checks)
+    if len(ps) < 2:
+        raise ValueError(f"checks must hold the grids of at least two dimensions, the control first; got {ps}")
+    dims = ps[1:]
+    out = {"p_control": ps[0], "p_mid": ps[1], "p_big": ps[-1],
+           "p41_runs": int(sum(checks[p].holds_4_1().size for p in dims)),
+           "p41_starts": checks[dims[0]].starts,
+           "p41_holds": int(sum(checks[p].holds_4_1().sum() for p in dims))}
+    for name, p in (("control", ps[0]), ("mid", ps[1]), ("big", ps[-1])):
+        c = checks[p]
+        out[f"eq9_high_{name}"] = float(c.eq9_violated * 100)
+        out[f"eq9_low_{name}"] = float(c.eq9_violated_low * 100)
+        out[f"eq9_ratio_{name}"] = float(np.median(c.high_over_step))
+    out["eq9_best_ok"] = float(np.mean([checks[p].best_bound_holds for p in checks]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -157,6 +292,10 @@ class Eq9Scan:
         k = every.size - int(np.argmin(every[::-1])) if not every.all() else 0
         return int(self.p[k])
 
+    def numbers(self) -> dict:
+        """The scan's number by glue name: the P from which (9) fails in every run (`fails_from`)."""
+        return {"eq9_fails_from": self.fails_from}
+
 
 def eq9_scan(p=(1, 2, 3, 4), lam1=(1.0,), lr=(0.1,), seeds=range(10)) -> Eq9Scan:
     """Eq. (9) in each dimension P of `p` (K,): `toy_cycles` over λ1 x α x seeds, and how often the larger value of
@@ -171,8 +310,7 @@ def eq9_scan(p=(1, 2, 3, 4), lam1=(1.0,), lr=(0.1,), seeds=range(10)) -> Eq9Scan
     if np.any(np.diff(dims) <= 0):
         raise ValueError(f"p must be increasing; got {dims.tolist()}")
     runs = [toy_cycles(int(d), lam1, lr, seeds) for d in dims]
-    return Eq9Scan(dims, np.array([np.mean(c.l1_high >= c.step) for c in runs]),
-                   np.array([np.min(c.l1_high / c.step) for c in runs]))
+    return Eq9Scan(dims, np.array([c.eq9_violated for c in runs]), np.array([np.min(c.high_over_step) for c in runs]))
 
 
 # ----- the general LASSO (15), Appendix B.2 -------------------------------------------------------
@@ -218,7 +356,52 @@ class LassoCurve:
     prox_gap: np.ndarray      # (L,) value of (15) at ISTA's iterate minus its value at scikit-learn's solution
     ndgm_gap: np.ndarray      # (L, A) the same for NDGM
 
+    @property
+    def lipschitz(self) -> float:
+        """L = 2σ_max(W)²/N of the smooth part of (15), from ISTA's step 1/L."""
+        return float(1 / self.prox_lr)
 
+    @property
+    def zero_count_gap(self) -> np.ndarray:
+        """|ISTA's exact zeros − the exact solution's| at each λ1, shape (L,)."""
+        return np.abs(self.prox_zeros - self.exact_zeros)
+
+    @property
+    def exact_zero_from(self) -> float:
+        """The first λ1 of the grid at which the exact solution is the zero vector (nan when none is)."""
+        zero = self.exact_l1 == 0
+        return float(self.lam1[np.argmax(zero)]) if zero.any() else float("nan")
+
+    def numbers(self) -> dict:
+        """The curve's numbers by glue name: L and 2/L, the steps, NDGM's and the exact solution's zeros, ISTA's
+        largest gap to the minimum and its largest difference in zeros (and where), the first α and the λ1 range,
+        ‖β‖₁ at the largest λ1 (exact and NDGM at the first α), NDGM's smallest ‖β‖₁ and its λ1, the first λ1 of a
+        zero exact solution, NDGM's gap at both ends of the λ1 range, and the toy problem's Pαλ1/2 there."""
+        zero_diff = self.zero_count_gap
+        return {
+            "gen_L": self.lipschitz,
+            "gen_2_over_L": float(2 * self.prox_lr),
+            "gen_steps": f"{self.steps:,d}",
+            "gen_ndgm_zeros": int(self.ndgm_zeros.max()),
+            "gen_exact_zeros_min": int(self.exact_zeros.min()),
+            "gen_prox_gap": float(self.prox_gap.max()),
+            "gen_prox_zero_diff": int(zero_diff.max()),
+            "gen_prox_zero_diff_lam": float(self.lam1[np.argmax(zero_diff)]),
+            "gen_lr0": float(self.lr[0]),
+            "gen_lam_lo": float(self.lam1[0]),
+            "gen_lam_top": float(self.lam1[-1]),
+            "gen_exact_top": float(self.exact_l1[-1]),
+            "gen_ndgm_top": float(self.ndgm_l1[-1, 0]),
+            "gen_ndgm_min": float(self.ndgm_l1[:, 0].min()),
+            "gen_ndgm_argmin": float(self.lam1[np.argmin(self.ndgm_l1[:, 0])]),
+            "gen_exact_first_zero": self.exact_zero_from,
+            "gen_ndgm_gap_lo": float(self.ndgm_gap[0, 0]),
+            "gen_ndgm_gap_hi": float(self.ndgm_gap[-1, 0]),
+            "gen_half_top": float(paper.GENERAL_LASSO_SHAPE[1] * self.lr[0] * self.lam1[-1] / 2),
+        }
+
+
+@memo.memoized
 def general_lasso_curve(lam1, lr, seed: int = 0, steps: int = 15000) -> LassoCurve:
     """NDGM (each α in `lr`) and ISTA (α = 1/L) for `steps` steps from the problem's β0, beside scikit-learn."""
     lam1, lr = validation.positive_values("lam1", lam1), validation.positive_values("lr", lr)
@@ -241,11 +424,36 @@ def general_lasso_curve(lam1, lr, seed: int = 0, steps: int = 15000) -> LassoCur
                       prox_gap=f.value(prox) - best, ndgm_gap=make(lam1[:, None]).value(ndgm) - best[:, None])
 
 
-def ista_gaps(lam1, at=(150, 1500, 15000), seed: int = 0) -> dict:
+@dataclass(frozen=True)
+class IstaGaps:
+    """How far ISTA (α = 1/L) on (15) is above the exact minimum after each recorded number of steps (`ista_gaps`)."""
+
+    at: np.ndarray            # (R,) recorded numbers of steps, increasing
+    lam1: np.ndarray          # (L,)
+    gap: np.ndarray           # (R, L) value of (15) minus its minimum
+
+    @property
+    def slowest(self) -> int:
+        """The index of the λ1 at which ISTA ends farthest from the minimum."""
+        return int(np.argmax(self.gap[-1]))
+
+    def numbers(self) -> dict:
+        """By glue name: the λ1 where ISTA ends farthest off, its gap after each recorded step count (``ista_gap_i``
+        after ``ista_at_i`` steps), and the largest final gap at every other λ1."""
+        slow = self.slowest
+        out = {"ista_slow_lam": float(self.lam1[slow])}
+        for i, n in enumerate(self.at):
+            out[f"ista_gap_{i}"] = float(self.gap[i, slow])
+            out[f"ista_at_{i}"] = f"{int(n):,d}"
+        out["ista_rest"] = float(np.delete(self.gap[-1], slow).max())
+        return out
+
+
+def ista_gaps(lam1, at=(150, 1500, 15000), seed: int = 0) -> IstaGaps:
     """How far ISTA (α = 1/L) on (15) is above the exact minimum after each number of steps in `at`.
 
     One run per λ1 from the problem's β0, with the soft-threshold step; the minimum is the value of (15) at
-    scikit-learn's solution. Returns "at" (R,), "lam1" (L,) and "gap" (R, L), value minus minimum.
+    scikit-learn's solution. Returns `IstaGaps` with "at" (R,), "lam1" (L,) and "gap" (R, L), value minus minimum.
     """
     lam1 = validation.positive_values("lam1", lam1)
     at = np.array([validation.count("at", a) for a in np.atleast_1d(at)])
@@ -259,7 +467,7 @@ def ista_gaps(lam1, at=(150, 1500, 15000), seed: int = 0) -> dict:
     res = run.sweep(make, "prox", lam1, [1.0 / smooth_lipschitz(prob.Z)], prob.beta0[None], int(at[-1]),
                     record=("loss",), at=at)
     best = make(lam1).value(exact_lasso(prob.Z, prob.y, lam1))
-    return {"at": at, "lam1": lam1, "gap": res["loss"][:, :, 0, 0] - best}
+    return IstaGaps(at, lam1, res["loss"][:, :, 0, 0] - best)
 
 
 @dataclass(frozen=True)
@@ -303,7 +511,45 @@ class B2Search:
         """The increase of λ1 from the small penalty (default: that of `best()`) to the large one."""
         return float(self.lam1[2] / (self.best()["lam_small"] if lam_small is None else lam_small))
 
+    def numbers(self) -> dict:
+        """The search's numbers by glue name. At `best()`: its small λ1, α and iterations, the median and range over
+        seeds of ‖β‖₁ for the small and the large λ1 and their ratio, the toy problem's Pαλ1/2 at the large λ1, the
+        start's median ‖β‖₁ and the step αλ1 of the first λ1. For the other small λ1: its median and range at the
+        last recorded step. For each α: the large λ1's median at best's iterations. Then the best-fitting fold, the
+        distances of `best()` and of the stated fold's setting, whether the printed pair fits the stated fold, the
+        recording interval and the number of seeds."""
+        best = self.best()
+        a = int(np.flatnonzero(self.lr == best["lr"])[0])
+        r = int(np.flatnonzero(self.steps == best["steps"])[0])
+        other = 0 if best["lam_small"] == self.lam1[1] else 1         # the small λ1 that was not chosen
+        stated_lam = paper.B2_LAMBDA1_LARGE / paper.B2_FOLD[0]         # the small λ1 of the stated fold
+        small, big, rest = best["small"], best["big"], self.l1[-1, other, a]
+        out = {
+            "b2_lam": best["lam_small"], "b2_lr": best["lr"], "b2_steps": f"{best['steps']:,d}",
+            "b2_small_med": float(np.median(small)), "b2_small_lo": float(small.min()),
+            "b2_small_hi": float(small.max()),
+            "b2_big_med": float(np.median(big)), "b2_big_lo": float(big.min()), "b2_big_hi": float(big.max()),
+            "b2_other_lam": float(self.lam1[other]), "b2_other_med": float(np.median(rest)),
+            "b2_other_lo": float(rest.min()), "b2_other_hi": float(rest.max()),
+            "b2_half": float(paper.GENERAL_LASSO_SHAPE[1] * best["lr"] * self.lam1[2] / 2),
+            "b2_ratio": float(np.median(big) / np.median(small)),
+            "b2_start": float(np.median(self.l1[0, 0, a])),
+            "b2_slow_step": float(self.lam1[0] * best["lr"]),
+        }
+        for j, lr in enumerate(self.lr):
+            out[f"b2_big_lr{j}"] = float(np.median(self.l1[r, 2, j]))
+            out[f"b2_lr{j}"] = float(lr)
+        out.update({
+            "b2_fold_best": self.fold(), "b2_dist_best": best["distance"],
+            "b2_dist_stated": self.best(stated_lam)["distance"],
+            "b2_stated_clause": ("both printed numbers still lie" if self.fits(stated_lam)
+                                 else "the printed numbers do not both lie"),
+            "b2_every": int(self.steps[1] - self.steps[0]), "b2_n_seeds": int(self.seeds.size),
+        })
+        return out
 
+
+@memo.memoized
 def b2_search(lr=(0.005, 0.01, 0.02), seeds=range(10), steps: int = 15000, every: int = 500,
               lam_small=tuple(paper.B2_LAMBDA1_SMALL.values()), lam_big: float = paper.B2_LAMBDA1_LARGE) -> B2Search:
     """Run NDGM on (15), one 20 x 500 problem per seed, for λ1 ∈ lam_small ∪ {lam_big} and each α.

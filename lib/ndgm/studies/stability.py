@@ -9,7 +9,8 @@ on the counterexample to Ma et al. 2022), and the argument that bounds every ite
 hypotheses of Proposition 5.1 are made explicit.
 
 Each result is a frozen dataclass (`HuberConstants`, `HuberSmoothness`, `EdgeCurves`, `ToyLassoCurves`,
-`UnboundedRuns`, `HuberResiduals`, `D1Argument`) that carries its derived quantities as properties.
+`UnboundedRuns`, `HuberResiduals`, `D1Argument`) that carries its derived quantities as properties, and the
+numbers the page prints by name from a ``numbers()`` method (the page glues them with the prefix ``eos_``).
 The step size α of the paper is the parameter `lr`, as in `ndgm.run` and `ndgm.optim`.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import grids, losses, optim, problems, run, validation
+from .. import grids, losses, optim, paper, problems, run, validation
 
 BLOWUP = 1e6
 """A run has diverged when its loss ends non-finite or above BLOWUP times where it started."""
@@ -54,11 +55,19 @@ class HuberConstants:
     lipschitz_low: float      # a lower estimate of L (eq. 6): ‖Zᵀu‖/N at the best sign vector found
     lipschitz_high: float     # σ_max(Z)/√N = √η, an upper bound on L
     eta: float                # top eigenvalue of ZᵀZ/N: the quadratic's Hessian
+    n: int                    # N, the rows of Z
+    p: int                    # P, the columns of Z
 
     @property
     def edge(self) -> float:
         """2/η, the largest step at which GD on the quadratic does not diverge."""
         return 2.0 / self.eta
+
+    def numbers(self) -> dict:
+        """The problem's size N × P, η and its edge 2/η, the bracket on L (eq. 6) and the largest residual at
+        Z⁺y (f* = 0), by name."""
+        return {"n": self.n, "p": self.p, "eta": self.eta, "edge": self.edge, "lipschitz_low": self.lipschitz_low,
+                "lipschitz_high": self.lipschitz_high, "residual": self.residual}
 
 
 def huber_constants(seed: int = 0) -> HuberConstants:
@@ -88,7 +97,7 @@ def huber_constants(seed: int = 0) -> HuberConstants:
         u[i] = -u[i]
     eta = losses.LeastSquares(p.Z, p.y).sharpness()
     return HuberConstants(0.0, float(np.max(np.abs(p.Z @ beta - p.y))), float(np.linalg.norm(p.Z.T @ u) / n),
-                          float(S[0] / np.sqrt(n)), float(eta))
+                          float(S[0] / np.sqrt(n)), float(eta), n, p.Z.shape[1])
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,12 @@ class HuberSmoothness:
 
     top: float                # along the top eigenvector, inside the quadratic branch: η
     random_max: float         # the largest over random pairs
+    pairs: int                # the number of random pairs
+
+    def numbers(self) -> dict:
+        """The quotient along the top eigenvector, the largest over the random pairs and their number, by name
+        (eq. 5 holds with constant η when neither quotient exceeds η)."""
+        return {"sm_top": self.top, "sm_random": self.random_max, "sm_pairs": self.pairs}
 
 
 def huber_smoothness(seed: int = 0, pairs: int = 2000, scale: float = 3.0) -> HuberSmoothness:
@@ -114,7 +129,7 @@ def huber_smoothness(seed: int = 0, pairs: int = 2000, scale: float = 3.0) -> Hu
     a = np.stack([np.linalg.pinv(p.Z) @ p.y, *np.random.default_rng(seed).uniform(-scale, scale, (pairs, p.Z.shape[1]))])
     b = np.concatenate([a[:1] + 0.1 * top, np.random.default_rng(seed + 1).uniform(-scale, scale, (pairs, p.Z.shape[1]))])
     quotient = np.linalg.norm(loss.grad(a) - loss.grad(b), axis=-1) / np.linalg.norm(a - b, axis=-1)
-    return HuberSmoothness(float(quotient[0]), float(np.max(quotient[1:])))
+    return HuberSmoothness(float(quotient[0]), float(np.max(quotient[1:])), pairs)
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,15 @@ class EdgeCurves:
     def edge(self) -> float:
         """2/η: the quadratic diverges for α above it."""
         return 2.0 / self.eta
+
+    @property
+    def steps(self) -> int:
+        """T, the number of steps of each run."""
+        return self.step.size - 1
+
+    def nearest(self, lr: float) -> int:
+        """The index of the grid's α nearest `lr` on a log scale (`ndgm.grids.nearest`)."""
+        return grids.nearest(self.lr, lr, log=True)
 
     @property
     def above_edge(self) -> np.ndarray:
@@ -194,6 +218,50 @@ class EdgeCurves:
         """`huber_best` / αL², shape (A,): at most 1/2 where the source's constant-step bound holds."""
         return self.huber_best / self.bound
 
+    @property
+    def tail_over_lr(self) -> np.ndarray:
+        """`huber_tail_max` / α, shape (A,): the Huber plateau in units of the step (flat where it grows ∝ α)."""
+        return self.huber_tail_max / self.lr
+
+    def figure4_numbers(self, small: float = paper.FIGURE4_LR[0], large: float = paper.FIGURE4_LR[1]) -> dict:
+        """Figure 4's runs at the grid's α nearest `small` and `large`, by name: the final losses at the small
+        step ("hs_final" Huber, "qs_final" quadratic); at the large step, that step over the edge 2/η, the
+        first step at which the quadratic is not finite (0 if never), Huber's first three losses, its lowest and
+        highest loss over the second half (k >= T/2) and their median over its starting loss."""
+        i, j = self.nearest(small), self.nearest(large)
+        tail = self.huber[j, self.steps // 2:]
+        return {"small": small, "large": large, "steps": self.steps,
+                "hs_final": self.huber[i, -1], "qs_final": self.quadratic[i, -1],
+                "hl_times": large / self.edge, "ql_inf": int(np.argmax(~np.isfinite(self.quadratic[j]))),
+                **{f"hl_step{k}": self.huber[j, k] for k in range(3)},
+                "hl_lo": tail.min(), "hl_hi": self.huber_tail_max[j],
+                "hl_over_start": np.median(tail) / self.huber[j, 0]}
+
+    def sweep_numbers(self) -> dict:
+        """The sweep over the whole grid of α, by name: its size and ends; the largest α at which the
+        quadratic converges and the smallest at which it diverges, and at how many α "diverged" agrees with
+        α > 2/η; how many Huber runs diverged; Huber's second-half maximum at the largest α, and the range of
+        `tail_over_lr` above the edge."""
+        div, above = self.quadratic_diverged, self.above_edge
+        plateau = self.tail_over_lr[above]
+        return {"n_alpha": self.lr.size, "alpha_lo": self.lr.min(), "alpha_hi": self.lr.max(),
+                "alpha_max": self.lr[-1], "q_last_ok": self.lr[~div].max(), "q_first_div": self.lr[div].min(),
+                "q_agree": int(np.sum(div == above)), "h_div": int(self.huber_diverged.sum()),
+                "h_top": self.huber_tail_max[-1], "plateau_lo": plateau.min(), "plateau_hi": plateau.max()}
+
+    def d1_numbers(self) -> dict:
+        """Appendix D.1's bound αL² against the runs, by name: the largest `tail_over_bound` (and its smallest
+        above the edge), the largest `best_over_bound`, and at how many of the α above the edge the best value
+        of the run is its start."""
+        above = self.above_edge
+        return {"d1_worst": self.tail_over_bound.max(), "d1_best": self.best_over_bound.max(),
+                "d1_above": self.tail_over_bound[above].min(), "best_is_start": int(self.best_is_start[above].sum()),
+                "n_above": int(above.sum())}
+
+    def numbers(self, shown=paper.FIGURE4_LR) -> dict:
+        """`figure4_numbers` at Figure 4's two step sizes `shown`, `sweep_numbers` and `d1_numbers`, in one dict."""
+        return {**self.figure4_numbers(*shown), **self.sweep_numbers(), **self.d1_numbers()}
+
 
 def edge_curves(lr, steps: int = 1000, seed: int = 0) -> EdgeCurves:
     """Figure 4 and the quadratic beside it, for every α in `lr` (A,) in one vectorised run each.
@@ -254,6 +322,15 @@ class ToyLassoCurves:
         """The larger loss of the last two iterates (the high value of the two-cycle) over αL², shape (A, S)."""
         return np.max(self.loss[..., -2:], axis=-1) / self.d1_bound[:, None]
 
+    def numbers(self, settled: float) -> dict:
+        """The grid's ends and the number of starts; the largest `linf_over_bound` (Proposition 4.1); the
+        smallest `last_over_d1` at the largest α, and its largest at every α >= `settled` (the step sizes whose
+        runs have settled into the two-cycle), by name."""
+        return {"toy_lo": self.lr.min(), "toy_hi": self.lr.max(), "toy_seeds": self.start_linf.size,
+                "toy_ratio": self.linf_over_bound.max(), "toy_alpha_big": self.lr[-1],
+                "toy_d1_big": self.last_over_d1[-1].min(), "toy_settled": settled,
+                "toy_d1_max": self.last_over_d1[self.lr >= settled].max()}
+
 
 def toy_lasso_curves(lr, lam1: float = 1.0, p: int = 10, seeds=range(5), steps: int = 1000) -> ToyLassoCurves:
     """NDGM on the toy LASSO (7), λ1‖β‖₁, from β0 ~ U[−1, 1]^p for each seed and each α in `lr` (A,):
@@ -284,6 +361,13 @@ class UnboundedRuns:
         """|x_T|, shape (A,)."""
         return self.x[:, -1]
 
+    def numbers(self) -> dict:
+        """The start |x_0|, the number of steps T, and each α with its |x_T| ("ub_alpha0", "ub_final0", ...)."""
+        out = {"ub_x0": self.x[0, 0], "ub_steps": self.steps}
+        for k, (a, x) in enumerate(zip(self.lr, self.final)):
+            out |= {f"ub_alpha{k}": a, f"ub_final{k}": x}
+        return out
+
 
 def unbounded_subgradients(lr, x0: float = 1.0, steps: int = 60) -> UnboundedRuns:
     """NDGM on |x| + x², convex and non-smooth but with subgradients that grow without bound.
@@ -306,12 +390,22 @@ class HuberResiduals:
     linear: np.ndarray        # (A,) the fraction of residuals with |r| >= 1 (Huber's linear branch)
     median: np.ndarray        # (A,) median |r|
     min: np.ndarray           # (A,) smallest |r|
+    last: int                 # the number of late iterates whose residuals these are
 
     @property
     def all_linear_from(self) -> float:
         """The smallest α of the grid from which on, at every larger α too, every late residual is on the
         linear branch; nan if that does not hold at the largest α."""
         return grids.holds_from(self.lr, self.linear == 1.0)
+
+    def numbers(self, large: float = paper.FIGURE4_LR[1]) -> dict:
+        """At the grid's α nearest `large` (log scale): the percentage of late residuals on the linear branch,
+        their median and smallest |r|; the same percentage at the smallest α; `all_linear_from`; and `last`, by
+        name."""
+        i = grids.nearest(self.lr, large, log=True)
+        return {"ma_last": self.last, "ma_linear_large": self.linear[i] * 100, "ma_median_large": self.median[i],
+                "ma_min_large": self.min[i], "ma_alpha_lo": self.lr[0], "ma_linear_lo": self.linear[0] * 100,
+                "ma_all_from": self.all_linear_from}
 
 
 def huber_residuals(lr, steps: int = 1000, last: int = 200, seed: int = 0) -> HuberResiduals:
@@ -334,7 +428,7 @@ def huber_residuals(lr, steps: int = 1000, last: int = 200, seed: int = 0) -> Hu
     tail = run.run(loss, rule, start, last, record=(), trajectory=True).trajectory[1:]     # (last, A, P)
     r = np.abs(tail @ p.Z.T - p.y)                                                       # (last, A, N)
     r = np.moveaxis(r, 1, 0).reshape(lr.size, -1)
-    return HuberResiduals(lr, np.mean(r >= 1.0, axis=-1), np.median(r, axis=-1), np.min(r, axis=-1))
+    return HuberResiduals(lr, np.mean(r >= 1.0, axis=-1), np.median(r, axis=-1), np.min(r, axis=-1), last)
 
 
 @dataclass(frozen=True)
@@ -361,6 +455,17 @@ class D1Argument:
     def loss_bound(self) -> np.ndarray:
         """GR, shape (A,): a bound on every f(β_k) − f*."""
         return self.G * self.dist_bound
+
+    def numbers(self, curves: EdgeCurves, large: float = paper.FIGURE4_LR[1]) -> dict:
+        """The bound f* + GR against the largest loss of each whole run of `curves` (`EdgeCurves.huber_peak`,
+        computed at the same α), by name: σ_min(Z); at how many α the bound holds; the largest ratio of peak to
+        bound; the bound and the peak at the grid's α nearest `large`."""
+        if not np.array_equal(self.lr, curves.lr):
+            raise ValueError("curves must be computed at the step sizes of this argument (curves.lr == lr)")
+        peak, i = curves.huber_peak, curves.nearest(large)
+        return {"arg_sigma": self.sigma_min, "arg_holds": int(np.sum(peak <= self.loss_bound)),
+                "arg_ratio": np.max(peak / self.loss_bound), "arg_bound_large": self.loss_bound[i],
+                "arg_peak_large": peak[i]}
 
 
 def d1_argument(lr, seed: int = 0) -> D1Argument:
