@@ -10,7 +10,7 @@ from book_toc import ROOT
 import synthetic_runs as syn
 from ndgm import claims, paper
 from ndgm.networks import store
-from ndgm.claims import networks, remedies
+from ndgm.claims import l1_vgg16, relu_vs_gelu, what_works
 
 
 def verdict(id, results):
@@ -22,9 +22,9 @@ def verdict(id, results):
 def test_every_heavy_claim_has_its_rule_registered_and_uses_it():
     for page in ("relu_vs_gelu", "l1_vgg16", "what_works"):
         for id, rule in claims.rules(page).items():
-            assert rule == {**networks.RULES, **remedies.RULES}[id]
+            assert rule == {**relu_vs_gelu.RULES, **l1_vgg16.RULES, **what_works.RULES}[id]
     results = syn.figure2()
-    assert claims.get("fig-2-depth", results=results).rule == networks.RULES["fig-2-depth"]
+    assert claims.get("fig-2-depth", results=results).rule == relu_vs_gelu.RULES["fig-2-depth"]
 
 
 def test_a_rule_changed_without_rerunning_makes_the_claim_refuse(monkeypatch):
@@ -34,7 +34,7 @@ def test_a_rule_changed_without_rerunning_makes_the_claim_refuse(monkeypatch):
     stale["rules"]["fig-2-depth"] = stale["rules"]["fig-2-depth"].replace("above 0", "above 0.05")
     with pytest.raises(ValueError, match="its rule differs from the one stored"):
         claims.get("fig-2-depth", results=stale)
-    monkeypatch.setitem(networks.RULES, "fig-2-depth", networks.RULES["fig-2-depth"] + " (edited)")
+    monkeypatch.setitem(relu_vs_gelu.RULES, "fig-2-depth", relu_vs_gelu.RULES["fig-2-depth"] + " (edited)")
     with pytest.raises(ValueError, match="a rule changes only with a rerun"):
         claims.get("fig-2-depth", results=results)
 

@@ -4,9 +4,9 @@ import pytest
 
 from ndgm.studies import convergence
 from ndgm import losses, problems
-from ndgm.claims import section3
+from ndgm.claims import convergence as section3_claims
 
-FIGURE1_LR = section3.FIGURE1_LR          # the step size book/convergence.md uses for Figure 1
+FIGURE1_LR = section3_claims.FIGURE1_LR          # the step size book/convergence.md uses for Figure 1
 
 
 @pytest.mark.parametrize("activation", ["relu", "softplus"])

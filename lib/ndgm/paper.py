@@ -26,7 +26,7 @@ LAMBDA1_NETWORK = {  # the small penalty of the first set of runs, printed two w
 }
 LAMBDA1_NETWORK_LARGE = 2.0   # the second set: the same in the text, Figure 3, Table 2 and the script
 
-# ----- Section 4 (the toy LASSO) and Appendix B.1-B.2: claims.section4, book/lasso_paradox.md -----
+# ----- Section 4 (the toy LASSO) and Appendix B.1-B.2: claims.lasso_paradox, book/lasso_paradox.md -----
 TWO_D_BETA0 = (0.5053, 0.5053)   # Section 4, the two-dimensional example's start β0
 TWO_D_ALPHA = 0.01               # Section 4, the example's step size ...
 TWO_D_REDUCED_ALPHA = 0.001      # ... and the step it is reduced to "after apparent convergence"
@@ -75,7 +75,7 @@ FIGURE5_EXAMPLE_BOUNDS = {  # the worked example after Proposition B.6 (P = 10, 
     100.0: {"rmsprop": 100.0, "gd": 10000.0},
 }
 
-# ----- Section 3: NDGM and convergence (book/convergence.md, ndgm.claims.section3) -----
+# ----- Section 3: NDGM and convergence (book/convergence.md, ndgm.claims.convergence) -----
 FIGURE1_PROBLEM = {  # Section 3, the paragraph after Proposition 3.1: the data and start of Figure 1
     "n": 20, "p": 500,                  # Z1 is 20 × 500, q1 is 20 × 1
     "Z1": (-1.0, 1.0), "q1": (-1.0, 0.0), "beta0": (-1.0, 1.0),   # each entry uniform on this interval

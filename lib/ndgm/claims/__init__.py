@@ -3,9 +3,9 @@ measured and with which settings, and a verdict decided by a stated rule.
 
 The record is `record.Claim`; `registry` holds the function that computes each claim and computes them
 (`get`, `for_page`, `ledger`); `render` turns them into tables, JSON and glue. A claim module per page
-registers that page's claims: `section3` (convergence), `section4` (lasso_paradox), `optimizer_variants`,
-`networks` (relu_vs_gelu and l1_vgg16), `section5` (edge_of_stability) and `remedies` (what_works), each
-computing our side with the library. Pages end with their claims rendered by `markdown(for_page(page))`;
+registers that page's claims and is named after it (`convergence`, `lasso_paradox`, `optimizer_variants`,
+`relu_vs_gelu`, `l1_vgg16`, `edge_of_stability`, `what_works`), each computing our side with the library; the
+network claims share `network_checks`. Pages end with their claims rendered by `markdown(for_page(page))`;
 the ledger page renders `ledger()` and the build writes it as ``claims.json`` (`write_json`), validated
 against ``claims.schema.json`` beside this file. The paper's printed numbers come from `ndgm.paper`.
 
@@ -21,7 +21,7 @@ from .registry import for_page, get, ids, ledger, ledger_key, register, rules, t
 from .render import SCHEMA, as_json, glue_claims, glue_key, html, markdown, validate, write_json
 
 # the claim modules, in the order of the paper: importing them registers their claims
-from . import section3, section4, optimizer_variants, networks, section5, remedies
+from . import convergence, lasso_paradox, optimizer_variants, relu_vs_gelu, l1_vgg16, edge_of_stability, what_works  # noqa: F401
 
 __all__ = ["PAGES", "SECTIONS", "VERDICTS", "Claim", "Number", "number", "for_page", "get", "ids",
            "ledger", "ledger_key", "register", "rules", "takes", "SCHEMA", "as_json", "glue_claims", "glue_key",

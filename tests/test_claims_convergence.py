@@ -1,4 +1,4 @@
-"""Section 3's claims (ndgm.claims.section3): each computes, its verdict follows its stated rule (also on
+"""Section 3's claims (ndgm.claims.convergence): each computes, its verdict follows its stated rule (also on
 constructed inputs that flip it), and its numbers are the library's."""
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 from ndgm import claims, paper, problems
 from ndgm.studies import convergence
-from ndgm.claims import section3 as S
+from ndgm.claims import convergence as S
 
 LR = S.FIGURE1_LR
 

@@ -7,7 +7,7 @@ from ..studies import sparsity
 from .record import Claim, number
 from .registry import register
 from ..networks.run_records import LEARNED_ACC
-from .networks import NOT_RUN, check_rule, run_settings
+from .network_checks import NOT_RUN, check_rule, run_settings
 
 SETTINGS = {"compare": dict(steps=20000, cd_epochs=1000)}
 """The page's settings: `sparsity.compare_methods` on (15) over its λ1 grid, with these iteration counts."""

@@ -9,7 +9,7 @@ keywords (`example`, `checks`, `eq9`, `curve`, `general`, `ista`, `search`) and 
 every claim of the page.
 
 >>> from ndgm import claims, lasso
->>> from ndgm.claims import section4 as S
+>>> from ndgm.claims import lasso_paradox as S
 >>> claims.get("two-d", example=lasso.two_d_example(**S.SETTINGS["two_d"])).verdict
 'reproduced'
 """

@@ -1,4 +1,4 @@
-"""The claims of Section 5 (ndgm.claims.section5): each computes, its verdict follows its rule, and its
+"""The claims of Section 5 (ndgm.claims.edge_of_stability): each computes, its verdict follows its rule, and its
 numbers are the library's."""
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 from ndgm import claims, grids, paper, problems
 from ndgm.studies import stability
-from ndgm.claims import section5 as S
+from ndgm.claims import edge_of_stability as S
 
 IDS = ("prop-5.1", "fig-4", "eq-6", "d1-bound", "huber-smooth", "toy-lasso-bounded", "ma-counterexample")
 

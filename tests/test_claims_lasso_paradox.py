@@ -1,4 +1,4 @@
-"""The claims of Section 4 and Appendices B.1-B.2 (ndgm.claims.section4): each computes from small
+"""The claims of Section 4 and Appendices B.1-B.2 (ndgm.claims.lasso_paradox): each computes from small
 precomputed results, its verdict follows its stated rule (checked on constructed inputs that flip it),
 and its numbers are the library's."""
 import dataclasses
@@ -9,7 +9,7 @@ import pytest
 
 from ndgm import claims, paper
 from ndgm.studies import lasso
-from ndgm.claims import section4 as S
+from ndgm.claims import lasso_paradox as S
 
 
 @pytest.fixture(scope="module")
