@@ -191,12 +191,15 @@ def test_pruning_widget_redraws_on_every_control():
     import matplotlib
 
     matplotlib.use("Agg")
-    box = widgets.pruning_widget(steps=20)
-    readout = box.children[2]
-    sliders = [*box.children[0].children, *box.children[1].children]
-    for s, value in zip(sliders, (0.003, 10.0, 1e-2, "lasso")):
-        before = readout.value
+    fig = widgets.PruningFigure(steps=20)
+    box = fig.widget
+    readout, image = box.children[1], box.children[2]
+    for s, value in zip(box.children[0].children, (0.003, 10.0, 1e-2, "lasso")):
+        before, png = readout.value, image.value
         s.value = value
-        assert readout.value != before, s.description
+        assert readout.value != before and image.value != png, s.description
+    g = fig.current                                   # the readout is the grid's own measurement at the chosen τ
+    k = int(np.argmin(np.abs(np.log(g.tau / 1e-2))))
+    assert f"measured <b>{g.measured[1, 0, 0, k]:.4f}</b>" in readout.value and "αλ₁ = <b>0.03</b>" in readout.value
     with pytest.raises(ValueError, match="problem"):
         widgets.pruning_widget(problem="huber")

@@ -155,3 +155,16 @@ def edge_live() -> PanelRow:
     row.add(0, "huber", color=COLORS["gd"], lw=0.8)
     row.add(1, "quadratic", color=COLORS["adam"], lw=0.8)
     return row
+
+
+def pruning_live() -> PanelRow:
+    """The pruning threshold after NDGM in a live kernel: "measured" and "predicted" (the fraction of |β_T| < τ)
+    against τ, "swing" (αλ1) and "tau" (the chosen τ) as vertical lines."""
+    row = PanelRow([dict(title="fraction of |β_T| < τ", xlabel="τ", ylabel="fraction of |β_T| < τ", xscale="log")],
+                   width=5.5)
+    row.add(0, "measured", color=COLORS["gd"], label="measured")
+    row.add(0, "predicted", color=COLORS["adam"], ls="--", label="predicted from αλ₁")
+    row.add(0, "swing", color="#333333", lw=0.8, label="αλ₁")
+    row.add(0, "tau", color="#999999", lw=0.8, ls=":", label="τ")
+    row.axes[0].legend(frameon=False, loc="upper left")
+    return row

@@ -216,42 +216,42 @@ def edge_figure(**kwargs):
     return EdgeFigure(**kwargs).widget
 
 
-def pruning_widget(lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy", steps: int = 2000):
-    """The live twin of `explorers.pruning_explorer` for a kernel (page What works): ipywidgets sliders that rerun NDGM on each change and
-    redraw the measured and predicted fractions against τ. Returns the widget box."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
+class PruningFigure(LiveFigure):
+    """The pruning threshold after NDGM (page What works) at any α, λ1, τ and problem, recomputed on every change:
+    the fraction of |β_T| < τ measured and predicted from the swing αλ1, against τ (`sparsity.pruning_grid`).
+    After a redraw, `current` is the `sparsity.PruningGrid` of the one (α, λ1)."""
 
-    validation.choice("problem", problem, sparsity.PRUNING_PROBLEMS)
-    taus = np.logspace(-6, 0, 49)
-    out = w.Output()
-    sliders = {"lr": w.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(0.08), description="α"),
-               "lam1": w.FloatLogSlider(value=lam1, base=10, min=-2, max=2, description="λ₁"),
-               "tau": w.FloatLogSlider(value=tau, base=10, min=-6, max=0, description="τ"),
-               "problem": w.Dropdown(options=[(labels.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS], value=problem,
-                                     description="problem")}
-    readout = w.HTML()
+    TAUS = np.logspace(-6, 0, 49)
+    """The thresholds of the curves (the chosen τ is added to them)."""
 
-    def redraw(_=None):
-        v = {k: s.value for k, s in sliders.items()}
-        g = sparsity.pruning_grid(tau=np.unique(np.append(taus, v["tau"])), lr=[v["lr"]], lam1=[v["lam1"]], steps=steps)
-        i = sparsity.PRUNING_PROBLEMS.index(v["problem"])
-        t = g.tau
-        k = grids.nearest(t, v["tau"], log=True)
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)
-            ax.semilogx(t, g.measured[i, 0, 0], color="#1f77b4", label="measured")
-            ax.semilogx(t, g.predicted[i, 0, 0], "--", color="#d62728", label="predicted")
-            ax.axvline(v["lr"] * v["lam1"], color="#333333", lw=0.8, label="αλ₁")
-            ax.axvline(v["tau"], color="#999999", lw=0.8, ls=":")
-            ax.set(xlabel="τ", ylabel="fraction of |β_T| < τ", ylim=(0, 1))
-            ax.legend(frameon=False)
-            plt.show()
-        readout.value = (f"measured {g.measured[i, 0, 0, k]:.4f}, predicted {g.predicted[i, 0, 0, k]:.4f}, "
-                         f"αλ₁ = {v['lr'] * v['lam1']:.3g}, exact zeros {g.zeros[i, 0, 0]:.3f}")
+    def __init__(self, lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy",
+                 steps: int = 2000):
+        import ipywidgets as w
 
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), readout, out])
+        self.problem_index = sparsity.PRUNING_PROBLEMS.index(validation.choice("problem", problem,
+                                                                               sparsity.PRUNING_PROBLEMS))
+        self.steps = validation.count("steps", steps)
+        self.figure = live.pruning_live()
+        super().__init__({
+            "lr": _log_slider("α", lr, 1e-3, 0.08),
+            "lam1": _log_slider("λ₁", lam1, 1e-2, 1e2),
+            "tau": _log_slider("τ", tau, 1e-6, 1.0),
+            "problem": w.Dropdown(options=[(labels.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS],
+                                  value=problem, description="problem"),
+        })
+
+    def redraw(self, lr, lam1, tau, problem):
+        self.current = g = sparsity.pruning_grid(tau=np.unique(np.append(self.TAUS, tau)), lr=[lr], lam1=[lam1],
+                                                 steps=self.steps)
+        i, k = sparsity.PRUNING_PROBLEMS.index(problem), grids.nearest(g.tau, tau, log=True)
+        self.figure.show("measured", g.tau, g.measured[i, 0, 0])
+        self.figure.show("predicted", g.tau, g.predicted[i, 0, 0])
+        self.figure.show("swing", [lr * lam1] * 2, [0.0, 1.0])
+        self.figure.show("tau", [tau] * 2, [0.0, 1.0])
+        return _readout([("measured", f"{g.measured[i, 0, 0, k]:.4f}"), ("predicted", f"{g.predicted[i, 0, 0, k]:.4f}"),
+                         ("αλ₁ =", f"{lr * lam1:.3g}"), ("exact zeros", f"{g.zeros[i, 0, 0]:.3f}")])
+
+
+def pruning_widget(**kwargs):
+    """The live twin of `explorers.pruning_explorer` for a kernel (page What works): display the returned widget."""
+    return PruningFigure(**kwargs).widget

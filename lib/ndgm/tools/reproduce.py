@@ -29,6 +29,12 @@ from .. import validation
 
 
 
+CELL_TIMEOUT = 600
+"""Seconds a page's cell may run under papermill, as in the book build (_config.yml's execute timeout): the runs are
+trained before the page executes, so its cells only read them, and a cell that hangs fails with an error instead
+of holding the command for ever."""
+
+
 def page_relative(results: str, book: str) -> str:
     """The results folder as a page sees it from its working directory `book`: relative when it lies inside
     the book (as book/results does), so that an executed notebook records no path of the machine it ran on;
@@ -53,7 +59,7 @@ def execute_page(page: str, scale: str, *, book: str, results: str | None = None
     papermill.execute_notebook(jupytext.read(source), partial, cwd=book, kernel_name="python3",
                                parameters={"scale": scale, "device": device,
                                            "results_dir": page_relative(results, book)},
-                               progress_bar=False)
+                               progress_bar=False, execution_timeout=CELL_TIMEOUT)
     nb = nbformat.read(partial, as_version=4)
     meta = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path"):        # papermill records where it wrote: keep only the name
