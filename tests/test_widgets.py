@@ -203,3 +203,6 @@ def test_pruning_widget_redraws_on_every_control():
     assert f"measured <b>{g.measured[1, 0, 0, k]:.4f}</b>" in readout.value and "αλ₁ = <b>0.03</b>" in readout.value
     with pytest.raises(ValueError, match="problem"):
         widgets.pruning_widget(problem="huber")
+    for bad in (dict(lr=-1.0), dict(lr=0.5), dict(lam1=1e3), dict(tau=0.0)):   # off its slider: an error, not a clamp
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            widgets.pruning_widget(steps=5, **bad)

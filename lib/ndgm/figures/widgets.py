@@ -223,6 +223,8 @@ class PruningFigure(LiveFigure):
 
     TAUS = np.logspace(-6, 0, 49)
     """The thresholds of the curves (the chosen τ is added to them)."""
+    RANGES = {"lr": (1e-3, 0.08), "lam1": (1e-2, 1e2), "tau": (1e-6, 1.0)}
+    """Each slider's range; a start outside it is refused, not moved to the nearest end."""
 
     def __init__(self, lr: float = 0.01, lam1: float = 1.0, tau: float = 1e-3, problem: str = "toy",
                  steps: int = 2000):
@@ -231,11 +233,14 @@ class PruningFigure(LiveFigure):
         self.problem_index = sparsity.PRUNING_PROBLEMS.index(validation.choice("problem", problem,
                                                                                sparsity.PRUNING_PROBLEMS))
         self.steps = validation.count("steps", steps)
+        for name, value in (("lr", lr), ("lam1", lam1), ("tau", tau)):     # a start off a slider would be clamped
+            low, high = self.RANGES[name]
+            validation.in_range(name, value, low=low, high=high, high_open=False)
         self.figure = live.pruning_live()
         super().__init__({
-            "lr": _log_slider("α", lr, 1e-3, 0.08),
-            "lam1": _log_slider("λ₁", lam1, 1e-2, 1e2),
-            "tau": _log_slider("τ", tau, 1e-6, 1.0),
+            "lr": _log_slider("α", lr, *self.RANGES["lr"]),
+            "lam1": _log_slider("λ₁", lam1, *self.RANGES["lam1"]),
+            "tau": _log_slider("τ", tau, *self.RANGES["tau"]),
             "problem": w.Dropdown(options=[(labels.PRUNING_LABELS[p], p) for p in sparsity.PRUNING_PROBLEMS],
                                   value=problem, description="problem"),
         })
